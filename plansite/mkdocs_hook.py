@@ -1,0 +1,48 @@
+"""The only MkDocs-specific code: run the generator from MkDocs.
+
+`mkdocs build` and `mkdocs serve` regenerate docs/ before reading it, and
+`serve` also watches data/ and templates/. Everything else is plain Python in
+`plansite`, so the same docs/ builds with any tool that reads mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from plansite.pipeline import Project, generate  # noqa: E402
+from plansite.problems import PlanError  # noqa: E402
+from plansite.render import site_nav  # noqa: E402
+
+
+def _project(config: Any) -> Project:
+    return Project(Path(config.config_file_path).resolve().parent)
+
+
+def on_config(config: Any) -> Any:
+    try:
+        plan, _report = generate(_project(config))
+    except PlanError as err:
+        raise PluginError("the data in data/ is invalid; docs/ and site/ were left unchanged.\n"
+                          + err.report()) from None
+    if not config.nav:
+        config.nav = site_nav(plan)
+    config.extra["plan"] = {
+        "title": plan.full_title,
+        "draft": plan.is_draft,
+        "status": plan.status,
+        "email": plan.consultation.email,
+    }
+    return config
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    project = _project(config)
+    server.watch(str(project.data))
+    server.watch(str(project.templates))
+    return server

@@ -1,0 +1,168 @@
+"""The plan as validated, immutable domain objects.
+
+Every object remembers where it was read from (`where`), so a check made late
+(a duplicate found while linking) still points at a file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES: tuple[str, ...] = ("lead", "participating", "responsible")
+ROLE_LABELS: dict[str, str] = {"lead": "牵头单位", "participating": "参加单位", "responsible": "责任单位"}
+ROLE_MARKS: dict[str, str] = {"lead": "牵", "participating": "参", "responsible": "责"}
+DRAFT_STATUS = "征求意见稿"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line:
+            parts.append(str(self.line))
+            if self.col:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Alias:
+    spelling: str
+    note: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Unit:
+    slug: str
+    name: str
+    kind: str  # "department" or "collective"
+    aliases: tuple[Alias, ...]
+    where: Location
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind == "collective"
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """One spelling as the source writes it, and the unit(s) it means."""
+
+    spelling: str
+    units: tuple[Unit, ...]
+
+    @property
+    def is_alias(self) -> bool:
+        return len(self.units) != 1 or self.units[0].name != self.spelling
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    number: int
+    text: str
+    roles: dict[str, tuple[UnitRef, ...]]  # role -> spellings, in source order
+    role_labels: dict[str, str]  # role -> label as the source writes it
+    topics: tuple[str, ...]
+    where: Location
+    part_id: str = ""
+    section_id: str = ""
+
+    def units(self, role: str) -> tuple[Unit, ...]:
+        """The distinct units a role names, in source order."""
+        seen: dict[str, Unit] = {}
+        for ref in self.roles.get(role, ()):
+            for unit in ref.units:
+                seen.setdefault(unit.slug, unit)
+        return tuple(seen.values())
+
+    def role_of(self, unit: Unit) -> str | None:
+        for role in ROLES:
+            if unit in self.units(role):
+                return role
+        return None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    number: str  # as the source numbers it: 一 … 二十四
+    title: str
+    measures: tuple[Measure, ...]
+    where: Location
+    part_id: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    number: str
+    title: str
+    text: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    number: str  # 一 … 七
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    sections: tuple[Section, ...]
+    where: Location
+
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        return tuple(m for s in self.sections for m in s.measures)
+
+
+@dataclass(frozen=True)
+class Consultation:
+    notice: str
+    contact: str
+    phone: str
+    fax: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    slug: str
+    description: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    period: str
+    status: str
+    office: str
+    date: str
+    consultation: Consultation
+    preamble: str
+    parts: tuple[Part, ...]
+    units: tuple[Unit, ...]
+    topics: tuple[Topic, ...] = ()
+    aliases_used: tuple[tuple[Location, str, tuple[str, ...], str], ...] = field(default=())
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT_STATUS
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return tuple(s for p in self.parts for s in p.sections)
+
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        return tuple(m for p in self.parts for m in p.measures)
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title}（{self.period}）"

@@ -1,0 +1,169 @@
+"""Render a validated `Plan` into Markdown pages (and data files) for `docs/`.
+
+One template per page kind in `templates/`. Every page is a path relative to
+`docs/` and its content; nothing here touches the disk except reading templates.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .markdown import finalize, html_text, md_escape, yaml_string
+from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Measure, Part, Plan, Section, Unit
+
+GENERATED_MARK = "<!-- 本页由 scripts/generate_pages.py 根据 data/ 生成，请勿直接编辑。 -->"
+
+Outputs = dict[str, str | bytes]
+
+
+def page_path(obj: Any) -> str:
+    """Where an object's page lives under docs/ (its URL is this without .md)."""
+    if isinstance(obj, Measure):
+        return f"measures/{obj.id}.md"
+    if isinstance(obj, Section):
+        return f"sections/{obj.id}.md"
+    if isinstance(obj, Part):
+        return f"parts/{obj.id}.md"
+    if isinstance(obj, Unit):
+        return f"units/{obj.slug}.md"
+    if isinstance(obj, str):
+        return obj
+    raise TypeError(f"no page for {type(obj).__name__}")
+
+
+def anchor(measure: Measure) -> str:
+    """The anchor of a measure on its section page: stable, built from its id."""
+    return f"measure-{measure.id}"
+
+
+def summary(text: str, limit: int = 24) -> str:
+    """A short title for a measure: its first sentence when short, else its start."""
+    for stop in ("。", "，", ",", "；", ";"):
+        head = text.split(stop, 1)[0]
+        if len(head) <= limit and head != text:
+            return head
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@dataclass(frozen=True)
+class UnitTasks:
+    """What one unit must do: its measures by role, and the collectives it may belong to."""
+
+    unit: Unit
+    by_role: dict[str, tuple[Measure, ...]]
+    collectives: tuple[tuple[Unit, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(len(ms) for ms in self.by_role.values())
+
+
+def unit_tasks(plan: Plan) -> dict[str, UnitTasks]:
+    """Every unit's measures by role, computed in one pass over the measures."""
+    index: dict[str, dict[str, list[Measure]]] = {u.slug: {r: [] for r in ROLES} for u in plan.units}
+    for measure in plan.measures:
+        for role in ROLES:
+            for unit in measure.units(role):
+                index[unit.slug][role].append(measure)
+    collectives = tuple(
+        (u, sum(len(ms) for ms in index[u.slug].values())) for u in plan.units if u.is_collective
+    )
+    return {
+        u.slug: UnitTasks(u, {r: tuple(ms) for r, ms in index[u.slug].items()},
+                          () if u.is_collective else collectives)
+        for u in plan.units
+    }
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(yaml=yaml_string, html=html_text, md=lambda s: Markup(md_escape(s)), summary=summary)
+    env.globals.update(ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, ROLE_MARKS=ROLE_MARKS, anchor=anchor,
+                       GENERATED_MARK=Markup(GENERATED_MARK))
+    return env
+
+
+class Renderer:
+    """Renders each page kind with its template; `href` links are relative to the page."""
+
+    def __init__(self, plan: Plan, templates: Path):
+        self.plan = plan
+        self.env = make_environment(templates)
+        self.tasks = unit_tasks(plan)
+        measures = plan.measures
+        self.neighbours = {
+            m.id: (measures[i - 1] if i else None, measures[i + 1] if i + 1 < len(measures) else None)
+            for i, m in enumerate(measures)
+        }
+        self.parts = {p.id: p for p in plan.parts}
+        self.sections = {s.id: s for s in plan.sections}
+
+    def page(self, template: str, path: str, **context: Any) -> tuple[str, str]:
+        here = posixpath.dirname(path)
+
+        def href(target: Any, fragment: str = "") -> Markup:
+            rel = posixpath.relpath(page_path(target), here or ".")
+            return Markup(rel + (f"#{fragment}" if fragment else ""))
+
+        text = self.env.get_template(template).render(
+            plan=self.plan, href=href, path=path, tasks=self.tasks, parts=self.parts, sections=self.sections,
+            **context,
+        )
+        return path, text
+
+    def pages(self) -> Outputs:
+        plan = self.plan
+        pages = [
+            self.page("home.md.j2", "index.md"),
+            self.page("fulltext.md.j2", "fulltext.md"),
+            self.page("consultation.md.j2", "consultation.md"),
+            self.page("parts_index.md.j2", "parts/index.md"),
+            self.page("units_index.md.j2", "units/index.md"),
+        ]
+        pages += [self.page("part.md.j2", page_path(p), part=p) for p in plan.parts]
+        pages += [self.page("section.md.j2", page_path(s), section=s, part=self.parts[s.part_id])
+                  for s in plan.sections]
+        for m in plan.measures:
+            previous, following = self.neighbours[m.id]
+            pages.append(self.page("measure.md.j2", page_path(m), measure=m, section=self.sections[m.section_id],
+                                   part=self.parts[m.part_id], previous=previous, next=following))
+        pages += [self.page("unit.md.j2", page_path(u), unit=u, task=self.tasks[u.slug]) for u in plan.units]
+        return dict(pages)
+
+
+def render_site(plan: Plan, templates: Path) -> Outputs:
+    """Every generated file under docs/, by path."""
+    return Renderer(plan, templates).pages()
+
+
+def site_nav(plan: Plan) -> list[dict[str, Any]]:
+    """A small navigation: home, each part with its sections, and the indexes.
+
+    Measures and units stay out of it: the theme renders the whole nav into
+    every page, so listing them would make the build quadratic in plan size.
+    """
+    nav: list[dict[str, Any]] = [{"首页": "index.md"}]
+    for part in plan.parts:
+        title = f"{part.number}、{part.title}"
+        if part.sections:
+            children = [{"本部分概览": page_path(part)}]
+            children += [{f"（{s.number}）{s.title}": page_path(s)} for s in part.sections]
+            nav.append({title: children})
+        else:
+            nav.append({title: page_path(part)})
+    nav += [{"责任单位": "units/index.md"}, {"全文": "fulltext.md"}, {"征求意见": "consultation.md"}]
+    return nav

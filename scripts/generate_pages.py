@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Generate the site's Markdown pages in docs/ from the YAML in data/.
+
+    python scripts/generate_pages.py            validate, then write docs/
+    python scripts/generate_pages.py --check    validate only; write nothing
+
+Problems are printed as `file:line: what is wrong (hint)`, all at once,
+and nothing is written unless the whole plan validates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from plansite.model import Plan  # noqa: E402
+from plansite.pipeline import Project, build_outputs, generate  # noqa: E402
+from plansite.problems import PlanError  # noqa: E402
+
+
+def alias_report(plan: Plan) -> str:
+    """Every spelling that was read as another unit's name: what a maintainer should know."""
+    if not plan.aliases_used:
+        return "No aliases were needed: every unit is written by its registry name."
+    lines = [f"{len(plan.aliases_used)} spellings were read through the unit registry's aliases:"]
+    for where, spelling, names, note in plan.aliases_used:
+        why = f" ({note})" if note else ""
+        lines.append(f"  {where}: '{spelling}' read as {'、'.join(names)}{why}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="validate data/ and report; write nothing")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="project folder holding data/, templates/ and docs/ (default: this repository)")
+    args = parser.parse_args(argv)
+    project = Project(args.root.resolve()) if args.root else Project()
+    try:
+        if args.check:
+            plan, outputs = build_outputs(project)
+            print(f"OK: {len(plan.parts)} parts, {len(plan.sections)} sections, {len(plan.measures)} measures, "
+                  f"{len(plan.units)} units; {len(outputs)} pages would be generated.")
+            print(alias_report(plan))
+        else:
+            plan, report = generate(project)
+            print(f"Generated docs/: {report}.")
+    except PlanError as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
