@@ -15,9 +15,9 @@ from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite.pipeline import Project, generate  # noqa: E402
-from plansite.problems import PlanError  # noqa: E402
-from plansite.render import site_nav  # noqa: E402
+from plansite.pipeline import Project, generate
+from plansite.problems import PlanError
+from plansite.render import site_nav
 
 
 def _project(config: Any) -> Project:

@@ -304,7 +304,8 @@ class _PlanBuilder:
             return UnitRef(spelling, ())
         ref = UnitRef(spelling, units)
         if ref.is_alias:
-            self.aliases_used.append((where, spelling, tuple(u.name for u in units), self.alias_notes.get(spelling, "")))
+            names = tuple(u.name for u in units)
+            self.aliases_used.append((where, spelling, names, self.alias_notes.get(spelling, "")))
         return ref
 
     def plan(self, doc: YamlDoc, parts: tuple[Part, ...], units: tuple[Unit, ...],

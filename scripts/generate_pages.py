@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite.model import Plan  # noqa: E402
-from plansite.pipeline import Project, build_outputs, generate  # noqa: E402
-from plansite.problems import PlanError  # noqa: E402
+from plansite.model import Plan
+from plansite.pipeline import Project, build_outputs, generate
+from plansite.problems import PlanError
 
 
 def alias_report(plan: Plan) -> str:

@@ -1,0 +1,97 @@
+"""Import the plan's plain text into data/plan.yaml and data/parts/<id>.yaml.
+
+    python scripts/import_plan.py SOURCE.txt [--out data]
+
+units.yaml is never written: it is curated by hand. If it exists, every unit
+spelling in the imported measures that it does not know is listed, so the
+registry can be completed. A source line the importer cannot place stops the
+import with `SOURCE:LINE: message` and exit status 2; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import yaml  # noqa: E402
+
+from plansite.importer import ImportProblem, dump_plan, measure_spellings, parse_plan  # noqa: E402
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def known_spellings(registry: Any) -> set[str]:
+    """Names, alias spellings and combined spellings of a loaded units.yaml."""
+    if not isinstance(registry, dict):
+        return set()
+    known: set[str] = set()
+    for unit in registry.get("units") or []:
+        if isinstance(unit, dict):
+            known.add(str(unit.get("name", "")))
+            known.update(str(a.get("spelling", "")) for a in unit.get("aliases") or [] if isinstance(a, dict))
+    for combined in registry.get("combined") or []:
+        if isinstance(combined, dict):
+            known.add(str(combined.get("spelling", "")))
+    return known
+
+
+def report_unknown_spellings(parsed: dict[str, Any], units_file: Path) -> None:
+    try:
+        registry = yaml.safe_load(units_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        print(f"warning: cannot read {_shown(units_file)}: {err}", file=sys.stderr)
+        return
+    known = known_spellings(registry)
+    unknown = {s: numbers for s, numbers in measure_spellings(parsed).items() if s not in known}
+    if not unknown:
+        print(f"every unit spelling is known to {_shown(units_file)}")
+        return
+    print(f"{len(unknown)} unit spelling(s) unknown to {_shown(units_file)}:")
+    for spelling, numbers in unknown.items():
+        print(f"  {spelling}  (measures {', '.join(str(n) for n in numbers)})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path, help="the plan as plain UTF-8 text")
+    parser.add_argument("--out", type=Path, default=REPO / "data", help="data directory (default: data)")
+    args = parser.parse_args(argv)
+    try:
+        text = args.source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"{args.source}: cannot read: {err}", file=sys.stderr)
+        return 2
+    try:
+        parsed = parse_plan(text)
+    except ImportProblem as problem:
+        print(f"{args.source}:{problem.line}: {problem.message}", file=sys.stderr)
+        return 2
+    written = dump_plan(parsed, args.out)
+    measures = sum(len(s["measures"]) for p in parsed["parts"] for s in p.get("sections", []))
+    sections = sum(len(p.get("sections", [])) for p in parsed["parts"])
+    print(f"read {args.source}: {len(parsed['parts'])} parts, {sections} sections, {measures} measures")
+    for path in written:
+        print(f"wrote {_shown(path)}")
+    expected = {path.name for path in written[1:]}
+    for stale in sorted((args.out / "parts").glob("*.yaml")):
+        if stale.name not in expected:
+            print(f"warning: {_shown(stale)} is not a part of this import; delete it if it is stale")
+    units_file = args.out / "units.yaml"
+    if units_file.exists():
+        report_unknown_spellings(parsed, units_file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
