@@ -15,21 +15,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Project:
-    """The folders one site is made from; all relative to the project root."""
+    """The folders one site is made from: by default data/, templates/ and docs/ under `root`."""
 
     root: Path = ROOT
+    data_dir: Path | None = None
+    templates_dir: Path | None = None
+    docs_dir: Path | None = None
 
     @property
     def data(self) -> Path:
-        return self.root / "data"
+        return self.data_dir or self.root / "data"
 
     @property
     def templates(self) -> Path:
-        return self.root / "templates"
+        return self.templates_dir or self.root / "templates"
 
     @property
     def docs(self) -> Path:
-        return self.root / "docs"
+        return self.docs_dir or self.root / "docs"
 
 
 def build_outputs(project: Project) -> tuple[Plan, Outputs]:

@@ -36,7 +36,7 @@ class PlanError(Exception):
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A hint naming the closest allowed values, or '' when nothing is close."""
-    close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(value, list(dict.fromkeys(choices)), n=3, cutoff=0.6)
     if not close:
         return ""
     return "did you mean " + " or ".join(close) + "?"

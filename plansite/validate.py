@@ -109,8 +109,8 @@ def _explain(doc: YamlDoc, path: Path_, error: jsonschema.ValidationError) -> It
                 yield Problem(doc.where_key(path), f"{subject}missing required field '{key}'")
     elif kind in ("type", "oneOf") and not isinstance(value, str):
         expected = _expected(error.schema)
-        yield Problem(doc.where(path), f"{subject}{field} must be {expected}, got {_describe(value)}",
-                      _quote_hint(doc, path, value))
+        hint = _quote_hint(doc, path, value) if expected == "text" else ""
+        yield Problem(doc.where(path), f"{subject}{field} must be {expected}, got {_describe(value)}", hint)
     elif kind == "minLength" or (kind == "minItems" and not value):
         yield Problem(doc.where(path), f"{subject}{field} is empty")
     elif kind == "enum":
@@ -156,22 +156,23 @@ def _pattern_hint(schema: dict[str, Any]) -> str:
     return f"it must match {schema['pattern']}" if "pattern" in schema else ""
 
 
+_KINDS = {"measures": "measure", "sections": "section", "units": "unit", "aliases": "alias",
+          "combined": "combined spelling", "paragraphs": "paragraph", "topics": "topic"}
+
+
 def _subject(doc: YamlDoc, path: Path_) -> str:
-    """'measure 7: ' for anything inside measure 7, and so on."""
+    """'measure 7: ' for anything inside measure 7, and so on (the innermost named item wins)."""
     node: Any = doc.data
     subject = ""
-    for step in path:
+    for depth, step in enumerate(path):
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(step, int) and isinstance(node, dict):
+        if isinstance(step, int) and isinstance(node, dict) and depth:
             label = next((k for k in ("id", "slug", "spelling", "name") if k in node), None)
             if label is not None:
-                kind = {"measures": "measure", "sections": "section", "units": "unit", "aliases": "alias",
-                        "combined": "combined spelling", "paragraphs": "paragraph", "topics": "topic"}
-                parent = path[path.index(step) - 1] if path.index(step) else ""
-                subject = f"{kind.get(str(parent), 'item')} {node[label]}: "
+                subject = f"{_KINDS.get(str(path[depth - 1]), 'item')} {node[label]}: "
     return subject
 
 
@@ -299,8 +300,9 @@ class _PlanBuilder:
         units = self.spellings.get(spelling)
         where = doc.where(path)
         if units is None:
+            names = [units[0].name for units in self.spellings.values() if len(units) == 1]
             self.problem(where, f"measure {measure_id}: unknown unit '{spelling}'",
-                         did_you_mean(spelling, self.spellings) or "add it to data/units.yaml, as a unit or an alias")
+                         did_you_mean(spelling, names) or "add it to data/units.yaml, as a unit or an alias")
             return UnitRef(spelling, ())
         ref = UnitRef(spelling, units)
         if ref.is_alias:
@@ -330,7 +332,7 @@ class _IdRegistry:
         key = (kind, value.casefold())
         if key in self.seen:
             first, at = self.seen[key]
-            twin = "" if first == value else f" (a twin of '{first}' differing only in case)"
+            twin = "" if first == value else f": a twin of '{first}' differing only in case"
             self.builder.problem(where, f"duplicate {kind} id '{value}'{twin}",
                                  f"the first one is at {at.file}:{at.line}")
         else:

@@ -35,10 +35,10 @@ def alias_report(plan: Plan) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="validate data/ and report; write nothing")
-    parser.add_argument("--root", type=Path, default=None,
-                        help="project folder holding data/, templates/ and docs/ (default: this repository)")
+    parser.add_argument("--data", type=Path, help="the data folder (default: data/)")
+    parser.add_argument("--docs", type=Path, help="where pages are written (default: docs/)")
     args = parser.parse_args(argv)
-    project = Project(args.root.resolve()) if args.root else Project()
+    project = Project(data_dir=args.data, docs_dir=args.docs)
     try:
         if args.check:
             plan, outputs = build_outputs(project)

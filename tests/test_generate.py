@@ -1,0 +1,106 @@
+"""The generator on the fixture plan: golden pages, safe text, and how it writes docs/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from plansite.pipeline import Project, build_outputs
+from tests.plantools import BASE_DATA, GOLDEN, ROOT, make_data, run_cli, snapshot
+
+
+def test_generated_pages_match_the_goldens() -> None:
+    """On a mismatch, run `.venv/bin/python tests/regen_expected.py` and review the diff."""
+    _, outputs = build_outputs(Project(data_dir=BASE_DATA))
+    goldens = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in GOLDEN.rglob("*") if p.is_file()}
+    generated = {path: (c.encode() if isinstance(c, str) else c) for path, c in outputs.items()}
+    assert sorted(generated) == sorted(goldens)
+    for path, content in generated.items():
+        assert content == goldens[path], f"{path} differs from its golden"
+
+
+def test_markup_in_data_is_escaped() -> None:
+    page = (GOLDEN / "measures" / "2.md").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in page
+    assert "<script" not in page
+    assert "\\*星号\\*" in page and "a\\|b" in page and "&amp;amp;" in page
+
+
+def test_section_page_anchors_are_built_from_ids() -> None:
+    page = (GOLDEN / "sections" / "1.md").read_text(encoding="utf-8")
+    assert "{ #measure-1 }" in page and "{ #measure-2 }" in page
+
+
+def _generate(data: Path, docs: Path) -> str:
+    code, out, err = run_cli("--data", str(data), "--docs", str(docs))
+    assert code == 0, err
+    return out
+
+
+def test_unchanged_data_writes_nothing(tmp_path: Path) -> None:
+    data, docs = make_data(tmp_path), tmp_path / "docs"
+    assert _generate(data, docs).startswith("Generated docs/: 1")
+    assert _generate(data, docs).startswith("Generated docs/: 0 written, 0 removed, ")
+
+
+def test_deleted_measure_page_is_removed_and_hand_written_pages_kept(tmp_path: Path) -> None:
+    data, docs = make_data(tmp_path), tmp_path / "docs"
+    (docs / "about").mkdir(parents=True)
+    (docs / "about" / "index.md").write_text("# 关于\n", encoding="utf-8")
+    _generate(data, docs)
+    assert (docs / "measures" / "3.md").is_file()
+    part = yaml.safe_load((data / "parts" / "2.yaml").read_text(encoding="utf-8"))
+    del part["sections"][1]
+    (data / "parts" / "2.yaml").write_text(yaml.safe_dump(part, allow_unicode=True), encoding="utf-8")
+    out = _generate(data, docs)
+    assert "2 removed" in out
+    assert not (docs / "measures" / "3.md").exists() and not (docs / "sections" / "2.md").exists()
+    assert (docs / "about" / "index.md").read_text(encoding="utf-8") == "# 关于\n"
+
+
+def test_a_hand_written_page_in_the_way_is_never_overwritten(tmp_path: Path) -> None:
+    data, docs = make_data(tmp_path), tmp_path / "docs"
+    (docs / "measures").mkdir(parents=True)
+    (docs / "measures" / "1.md").write_text("我自己写的\n", encoding="utf-8")
+    before = snapshot(docs)
+    code, _, err = run_cli("--data", str(data), "--docs", str(docs))
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "docs/measures/1.md: a hand-written file is in the way of a generated page "
+        "(rename or remove it; the generator never overwrites hand-written files)"
+    )
+    assert snapshot(docs) == before
+
+
+@pytest.mark.parametrize("tool", ["generate_pages", "mkdocs"])
+def test_failed_validation_leaves_docs_and_site_unchanged(tmp_path: Path, tool: str) -> None:
+    """A copy of the project with a broken data file: neither docs/ nor site/ change."""
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "templates", "overrides", "plansite", "scripts", "docs/assets"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, project / name)
+    make_data(project)
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    assert subprocess.run(mkdocs, cwd=project, env=env, capture_output=True).returncode == 0
+    docs_before, site_before = snapshot(project / "docs"), snapshot(project / "site")
+    assert "measures/1/index.html" in site_before
+    broken = project / "data" / "parts" / "2.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("[区教育局]", "[区教肓局]"), encoding="utf-8")
+    command = [sys.executable, "scripts/generate_pages.py"] if tool == "generate_pages" else mkdocs
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "data/parts/2.yaml:18:23: measure 2: unknown unit '区教肓局' (did you mean 区教育局?)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(project / "docs") == docs_before
+    assert snapshot(project / "site") == site_before
