@@ -16,9 +16,7 @@ from plansite.importer import ImportProblem, chinese_number, dump_plan, parse_pl
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
-SOURCE = Path("/work/shared/source/plan-draft-2022-09-14.txt")
-if not SOURCE.exists():  # a copy kept next to the repo, if any
-    SOURCE = REPO.parent / "shared" / "source" / "plan-draft-2022-09-14.txt"
+SOURCE = REPO / "source" / "plan-draft-2022-09-14.txt"
 
 SOURCE_TEXT = SOURCE.read_text(encoding="utf-8")
 SOURCE_LINES = SOURCE_TEXT.splitlines()

@@ -14,7 +14,7 @@ import yaml
 from tests.plantools import ROOT
 
 SITE = ROOT / "site"
-SOURCE = ROOT.parent / "shared" / "source" / "plan-draft-2022-09-14.txt"
+SOURCE = ROOT / "source" / "plan-draft-2022-09-14.txt"
 pytestmark = pytest.mark.site
 
 
