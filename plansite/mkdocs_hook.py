@@ -21,7 +21,7 @@ from plansite.render import site_nav
 
 
 def _project(config: Any) -> Project:
-    return Project(Path(config.config_file_path).resolve().parent)
+    return Project(Path(config.config_file_path).resolve().parent, site_url=config.site_url or "")
 
 
 def on_config(config: Any) -> Any:
@@ -32,6 +32,7 @@ def on_config(config: Any) -> Any:
                           + err.report()) from None
     if not config.nav:
         config.nav = site_nav(plan)
+    _order_topics(config, plan)
     config.extra["plan"] = {
         "title": plan.full_title,
         "draft": plan.is_draft,
@@ -39,6 +40,18 @@ def on_config(config: Any) -> Any:
         "email": plan.consultation.email,
     }
     return config
+
+
+def _order_topics(config: Any, plan: Any) -> None:
+    """Material's tags plugin sorts by text (第10条 before 第2条); list measures and topics in plan order."""
+    tags = config.plugins.get("material/tags")
+    if tags is None:
+        return
+    numbers = {f"measures/{m.id}/": m.number for m in plan.measures}
+    topics = {t.name: i for i, t in enumerate(plan.topics)}
+    tags.config.listings_sort_by = lambda mapping: (numbers.get(mapping.item.url, 1 << 30), str(mapping.item.title))
+    tags.config.tags_sort_by = lambda tag, *_: (topics.get(tag.name, len(topics)), tag.name)
+    tags.config.listings_tags_sort_by = tags.config.tags_sort_by
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .ledger import load_history
 from .model import Plan
 from .render import Outputs, render_site
 from .validate import load_plan
@@ -21,6 +22,7 @@ class Project:
     data_dir: Path | None = None
     templates_dir: Path | None = None
     docs_dir: Path | None = None
+    site_url: str = ""  # the public address (mkdocs.yml site_url, or $SITE_URL); "" when unknown
 
     @property
     def data(self) -> Path:
@@ -36,9 +38,15 @@ class Project:
 
 
 def build_outputs(project: Project) -> tuple[Plan, Outputs]:
-    """Load and validate the data, then render every page in memory (raises PlanError)."""
+    """Load and validate the data, then render every page in memory (raises PlanError).
+
+    Then every URL in the ledger (data/published-urls.txt) must still resolve: to a page, or to the
+    redirect or withdrawal page data/url-changes.yaml declares for it.
+    """
     plan = load_plan(project.data)
-    return plan, render_site(plan, project.templates)
+    history = load_history(project.data)
+    outputs = render_site(plan, project.templates, project.site_url, history.draft_numbers)
+    return plan, {**outputs, **history.pages(plan, outputs, project.templates, project.site_url)}
 
 
 def generate(project: Project) -> tuple[Plan, WriteReport]:

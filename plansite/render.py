@@ -14,6 +14,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import charts, exports
+from .cite import Citer
 from .markdown import finalize, html_text, md_escape, yaml_string
 from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Measure, Part, Plan, Section, Unit
 
@@ -93,16 +95,17 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(yaml=yaml_string, html=html_text, md=lambda s: Markup(md_escape(s)), summary=summary)
     env.globals.update(ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, ROLE_MARKS=ROLE_MARKS, anchor=anchor,
-                       GENERATED_MARK=Markup(GENERATED_MARK))
+                       GENERATED_MARK=Markup(GENERATED_MARK), charts=charts, tasks_path=exports.tasks_path)
     return env
 
 
 class Renderer:
     """Renders each page kind with its template; `href` links are relative to the page."""
 
-    def __init__(self, plan: Plan, templates: Path):
+    def __init__(self, plan: Plan, templates: Path, site_url: str = "", draft_numbers: dict[str, int] | None = None):
         self.plan = plan
         self.env = make_environment(templates)
+        self.env.globals["cite"] = Citer(plan, site_url, draft_numbers)
         self.tasks = unit_tasks(plan)
         measures = plan.measures
         self.neighbours = {
@@ -119,8 +122,11 @@ class Renderer:
             rel = posixpath.relpath(page_path(target), here or ".")
             return Markup(rel + (f"#{fragment}" if fragment else ""))
 
+        def url(target: Any, fragment: str = "") -> Markup:  # for raw HTML, which MkDocs does not rewrite
+            return Markup(exports.relative_url(page_path(target), path) + (f"#{fragment}" if fragment else ""))
+
         text = self.env.get_template(template).render(
-            plan=self.plan, href=href, path=path, tasks=self.tasks, parts=self.parts, sections=self.sections,
+            plan=self.plan, href=href, url=url, path=path, tasks=self.tasks, parts=self.parts, sections=self.sections,
             **context,
         )
         return path, text
@@ -142,12 +148,18 @@ class Renderer:
             pages.append(self.page("measure.md.j2", page_path(m), measure=m, section=self.sections[m.section_id],
                                    part=self.parts[m.part_id], previous=previous, next=following))
         pages += [self.page("unit.md.j2", page_path(u), unit=u, task=self.tasks[u.slug]) for u in plan.units]
-        return dict(pages)
+        pages += [self.page("unit_tasks.md.j2", exports.tasks_path(u), unit=u, task=self.tasks[u.slug])
+                  for u in plan.units]
+        pages += [self.page("matrix.md.j2", "matrix.md", matrix=exports.matrix(plan)),
+                  self.page("topics.md.j2", "topics.md"),
+                  self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS)]
+        return {**dict(pages), **exports.data_files(plan)}
 
 
-def render_site(plan: Plan, templates: Path) -> Outputs:
+def render_site(plan: Plan, templates: Path, site_url: str = "",
+                draft_numbers: dict[str, int] | None = None) -> Outputs:
     """Every generated file under docs/, by path."""
-    return Renderer(plan, templates).pages()
+    return Renderer(plan, templates, site_url, draft_numbers).pages()
 
 
 def site_nav(plan: Plan) -> list[dict[str, Any]]:
@@ -165,5 +177,6 @@ def site_nav(plan: Plan) -> list[dict[str, Any]]:
             nav.append({title: children})
         else:
             nav.append({title: page_path(part)})
-    nav += [{"责任单位": "units/index.md"}, {"全文": "fulltext.md"}, {"征求意见": "consultation.md"}]
+    nav += [{"责任单位": "units/index.md"}, {"矩阵": "matrix.md"}, {"专题": "topics.md"}, {"全文": "fulltext.md"},
+            {"开放数据": "data/index.md"}, {"征求意见": "consultation.md"}]
     return nav

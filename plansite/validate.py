@@ -157,7 +157,7 @@ def _pattern_hint(schema: dict[str, Any]) -> str:
 
 
 _KINDS = {"measures": "measure", "sections": "section", "units": "unit", "aliases": "alias",
-          "combined": "combined spelling", "paragraphs": "paragraph", "topics": "topic"}
+          "combined": "combined spelling", "paragraphs": "paragraph", "topics": "topic", "changes": "change"}
 
 
 def _subject(doc: YamlDoc, path: Path_) -> str:
@@ -170,7 +170,7 @@ def _subject(doc: YamlDoc, path: Path_) -> str:
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(step, int) and isinstance(node, dict) and depth:
-            label = next((k for k in ("id", "slug", "spelling", "name") if k in node), None)
+            label = next((k for k in ("id", "slug", "spelling", "name", "url") if k in node), None)
             if label is not None:
                 subject = f"{_KINDS.get(str(path[depth - 1]), 'item')} {node[label]}: "
     return subject

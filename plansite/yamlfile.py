@@ -92,7 +92,17 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         self.sources[path] = node.value
-        return self._constructor.construct_object(node, deep=True)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as err:
+            # an unknown tag such as !1, a bad !!binary, a date such as 2020-99-99
+            problem = getattr(err, "problem", None) or str(err)
+            self.problems.append(Problem(self._loc(node), f"YAML value not understood: {problem}",
+                                         "write the value as plain text in quotes"))
+            return None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -103,7 +113,7 @@ class _Builder:
                     Problem(self._loc(key_node), "YAML merge keys (<<) are not allowed", "write the keys out in full")
                 )
                 continue
-            key = self._constructor.construct_object(key_node, deep=True)
+            key = self._scalar(key_node)
             try:
                 hash(key)
             except TypeError:

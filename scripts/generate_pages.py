@@ -3,6 +3,9 @@
 
     python scripts/generate_pages.py            validate, then write docs/
     python scripts/generate_pages.py --check    validate only; write nothing
+    python scripts/generate_pages.py --record-urls
+                                                validate, then add every page's URL to
+                                                data/published-urls.txt (the ledger); write no page
 
 Problems are printed as `file:line: what is wrong (hint)`, all at once,
 and nothing is written unless the whole plan validates.
@@ -11,11 +14,13 @@ and nothing is written unless the whole plan validates.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from plansite.ledger import LEDGER, load_history
 from plansite.model import Plan
 from plansite.pipeline import Project, build_outputs, generate
 from plansite.problems import PlanError
@@ -37,10 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="validate data/ and report; write nothing")
     parser.add_argument("--data", type=Path, help="the data folder (default: data/)")
     parser.add_argument("--docs", type=Path, help="where pages are written (default: docs/)")
+    parser.add_argument("--record-urls", action="store_true",
+                        help=f"validate, then record every page's URL in data/{LEDGER}; write no page")
+    parser.add_argument("--site-url", default=os.environ.get("SITE_URL", ""),
+                        help="the site's public address, for permanent URLs (default: $SITE_URL)")
     args = parser.parse_args(argv)
-    project = Project(data_dir=args.data, docs_dir=args.docs)
+    project = Project(data_dir=args.data, docs_dir=args.docs, site_url=args.site_url or "")
     try:
-        if args.check:
+        if args.record_urls:
+            plan, outputs = build_outputs(project)
+            total, added = load_history(project.data).record(plan, outputs)
+            print(f"Recorded {total} URLs in {project.data.name}/{LEDGER} ({added} new).")
+        elif args.check:
             plan, outputs = build_outputs(project)
             print(f"OK: {len(plan.parts)} parts, {len(plan.sections)} sections, {len(plan.measures)} measures, "
                   f"{len(plan.units)} units; {len(outputs)} pages would be generated.")

@@ -390,7 +390,8 @@ def test_any_string_round_trips(value):
 
 
 def test_committed_data_matches_fresh_import(tmp_path):
-    """data/plan.yaml and data/parts/*.yaml are exactly what the importer writes from the source.
+    """data/plan.yaml and data/parts/*.yaml are exactly what the importer writes from the source,
+    apart from the measures' `topics:` lines, which are editorial and added by hand.
 
     This catches drift between the importer and the data. Delete this test once the data
     is edited by hand (from then on the data, not the source text, is the truth).
@@ -402,8 +403,12 @@ def test_committed_data_matches_fresh_import(tmp_path):
     assert (DATA / "plan.yaml").read_text(encoding="utf-8") == fresh_plan
     for name in committed:
         fresh = (tmp_path / "parts" / name).read_text(encoding="utf-8")
-        assert (DATA / "parts" / name).read_text(encoding="utf-8") == fresh, name
-    assert load_data_dir(DATA) == PLAN
+        data = re.sub(r"(?m)^        topics: \[.*\]\n", "", (DATA / "parts" / name).read_text(encoding="utf-8"))
+        assert data == fresh, name
+    committed_plan = load_data_dir(DATA)
+    for measure in all_measures(committed_plan):
+        measure.pop("topics", None)
+    assert committed_plan == PLAN
 
 
 # ---------------------------------------------------------------- the unit registry

@@ -1,0 +1,108 @@
+"""A throwaway copy of the project (fixture plan by default), built with MkDocs, served, opened in Chromium.
+
+Used by tests/test_ledger.py and tests/test_feedback.py. Browser helpers never download a browser:
+they use Debian's /usr/bin/chromium, and skip when it (or Playwright) is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.plantools import ROOT, make_data
+
+COPIED = ("mkdocs.yml", "templates", "overrides", "plansite", "scripts", "docs/assets")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def copy_project(dest: Path) -> Path:
+    """The tool, templates and theme of this repository with the fixture plan as data/."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(src, dest / name)
+    make_data(dest)
+    return dest
+
+
+def mkdocs_build(project: Path, site_url: str = "") -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` in `project` (the hook generates docs/ first), SITE_URL as given."""
+    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+           "HOME": os.environ.get("HOME", "/tmp")}
+    if site_url:
+        env["SITE_URL"] = site_url
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+
+def edit_yaml(path: Path, change: Any) -> None:
+    """Load a data file, let `change(data)` edit it in place, write it back."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def delete_measure(data: Path, measure_id: int) -> None:
+    def drop(part: dict[str, Any]) -> None:
+        for section in part["sections"]:
+            section["measures"] = [m for m in section["measures"] if m["id"] != measure_id]
+
+    edit_yaml(data / "parts" / "2.yaml", drop)
+
+
+def add_change(data: Path, entry: dict[str, Any]) -> None:
+    edit_yaml(data / "url-changes.yaml", lambda d: d["changes"].append(entry))
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib signature
+        pass
+
+
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1; yields its base URL ending in '/'."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium through Playwright's sync API; skips when either is missing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:  # pragma: no cover - depends on the machine
+        pytest.skip(f"playwright is not installed: {err}")
+    if not CHROMIUM.is_file():  # pragma: no cover
+        pytest.skip(f"{CHROMIUM} is missing")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,251 @@
+"""The responsibility matrix (/matrix/), the units' task lists (/units/<slug>/tasks/) and the topics (/topics/)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from plansite.exports import matrix, relative_url, tasks_path
+from plansite.render import render_site, site_nav
+from plansite.validate import load_plan
+from tests.plantools import BASE_DATA, ROOT
+
+SITE = ROOT / "site"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def pages(plan):
+    return render_site(plan, ROOT / "templates")
+
+
+# --- the matrix itself ---------------------------------------------------------
+
+
+def test_matrix_figures(plan) -> None:
+    m = matrix(plan)
+    assert (m.cells, m.units, m.measures) == (255, 41, 68)
+    assert [(b.part.id, len(b.units), len(b.measures)) for b in m.blocks] == [
+        ("2", 16, 17), ("3", 8, 5), ("4", 17, 13), ("5", 26, 16), ("6", 17, 12), ("7", 0, 5),
+    ]
+    assert [x.id for x in m.blocks[-1].unassigned] == ["64", "65", "66", "67", "68"]
+    assert all(not b.unassigned for b in m.blocks[:-1])
+
+
+def test_matrix_cells(plan) -> None:
+    block = matrix(plan).blocks[0]
+    units = {u.name: u for u in block.units}
+    measures = {x.id: x for x in block.measures}
+    assert block.role(units["区委组织部"], measures["2"]) == "lead"
+    assert block.role(units["区人大"], measures["3"]) == "responsible"
+    assert block.role(units["区直各部门"], measures["1"]) == "participating"
+    assert block.role(units["区人大"], measures["1"]) == ""
+    assert block.count(units["区司法局"]) == 13
+    # rows follow the registry's order
+    assert [u.name for u in block.units][:3] == ["区委组织部", "区委宣传部", "区委政法委"]
+
+
+def test_aliases_and_combined_spellings_mark_their_units(plan) -> None:
+    block = next(b for b in matrix(plan).blocks if b.part.id == "4")
+    units = {u.name: u for u in block.units}
+    m26 = next(x for x in block.measures if x.id == "26")
+    assert block.role(units["区委政法委"], m26) == "lead"  # written 区为政法委
+    block5 = next(b for b in matrix(plan).blocks if b.part.id == "5")
+    units5 = {u.name: u for u in block5.units}
+    m49 = next(x for x in block5.measures if x.id == "49")
+    assert block5.role(units5["区直相关部门"], m49) == "participating"  # 区司法局等区直相关部门
+    assert block5.role(units5["区司法局"], m49) == "participating"
+
+
+def test_matrix_page_markup(pages) -> None:
+    page = pages["matrix.md"]
+    assert page.count('<table class="plan-matrix">') == 5
+    assert page.count("<h2") == 0 and page.count("\n## ") == 7  # six parts and the chart
+    assert "## 七、加强组织保障\n\n本部分措施原文未列明责任单位：[第64条](measures/64.md)、" in page
+    assert ('<tr><th scope="col" class="matrix-corner">单位＼条号</th><th scope="col" class="matrix-measure">'
+            '<a href="../measures/1/" title="第1条 深入推进宪法学习宣传教育">1</a></th>') in page
+    assert ('<tr><th scope="row" class="matrix-unit"><a href="../units/quwei-zuzhibu/">区委组织部</a></th><td></td>'
+            '<td class="role-lead"><abbr title="牵头单位">牵</abbr></td>'
+            '<td class="role-responsible"><abbr title="责任单位">责</abbr></td>') in page
+    assert '<abbr title="牵头部门">牵</abbr>' in page  # measure 46 calls its leads 牵头部门
+    assert page.count('<td class="role-') == 255
+    assert ('<div class="matrix-scroll" role="region" tabindex="0" aria-label="二、推动全社会增强法治观念 责任矩阵">'
+            in page)
+    # raw HTML blocks must not be broken up by blank lines
+    for table in re.findall(r"<div class=\"matrix-scroll\".*?</div>", page, re.S):
+        assert "\n\n" not in table
+
+
+def test_matrix_escapes_data_in_html() -> None:
+    page = render_site(load_plan(BASE_DATA), ROOT / "templates")["matrix.md"]
+    assert "<script" not in page
+    assert 'title="第2条 标记不生效:*星号*、_下划线_、[方括号](x…"' in page
+
+
+def test_relative_urls_for_raw_html() -> None:
+    assert relative_url("measures/1.md", "matrix.md") == "../measures/1/"
+    assert relative_url("units/sifaju.md", "units/sifaju/tasks.md") == "../"
+    assert relative_url("matrix.md", "index.md") == "matrix/"
+    assert relative_url("index.md", "matrix.md") == "../"
+    assert relative_url("data/index.md", "matrix.md") == "../data/"
+
+
+# --- task lists -------------------------------------------------------------
+
+
+def test_every_unit_has_a_task_list(plan, pages) -> None:
+    for unit in plan.units:
+        assert tasks_path(unit) == f"units/{unit.slug}/tasks.md"
+        assert f"units/{unit.slug}.md" in pages  # the unit's own page stays where it was
+        page = pages[tasks_path(unit)]
+        assert f"# {unit.name}任务分工清单\n" in page
+        assert f"({posixpath.basename(unit.slug)}/tasks.md)" in pages[f"units/{unit.slug}.md"]
+
+
+def test_task_list_lists_each_measure_by_role_in_full(plan, pages) -> None:
+    page = pages["units/sifaju/tasks.md"]
+    assert "本单位共涉及 **28** 条措施：牵头单位 14 条，参加单位 8 条，责任单位 6 条。" in page
+    assert re.findall(r"^## (.+)$", page, re.M) == [
+        "作为牵头单位（14 条）", "作为参加单位（8 条）", "作为责任单位（6 条）", "统称中可能包含本单位的措施",
+    ]
+    assert page.count("\n### 第") == 28
+    assert "### 第1条 { #lead-measure-1 }\n\n二、推动全社会增强法治观念 › （一）维护宪法权威\n{: .task-where }" in page
+    assert "牵头单位：区委宣传部、**区司法局**<br>参加单位：区直各部门\n{: .task-units }" in page
+    # the combined spelling is shown as written, in bold because it names this unit
+    assert "**区司法局等区直相关部门**" in page
+    assert "- [区直各部门任务分工清单](../quzhi-gebumen/tasks.md)：" in page
+    assert "search:\n  exclude: true" in page
+
+
+def test_task_list_escapes_measure_text() -> None:
+    pages = render_site(load_plan(BASE_DATA), ROOT / "templates")
+    page = pages["units/jiaoyuju/tasks.md"]
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in page and "<script" not in page
+    assert "牵头单位：区司法局、**区为教育局**<br>参加单位：区直各部门" in page
+
+
+# --- nav, home, topics ------------------------------------------------------------
+
+
+def test_nav_has_three_new_index_entries_only(plan) -> None:
+    flat = [entry for item in site_nav(plan) for entry in item.items()]
+    titles = [title for title, _ in flat]
+    assert ("矩阵", "matrix.md") in flat and ("专题", "topics.md") in flat and ("开放数据", "data/index.md") in flat
+    assert titles.index("矩阵") < titles.index("全文")
+    text = repr(site_nav(plan))
+    assert "tasks.md" not in text and "measures/" not in text
+
+
+def test_home_links_the_new_pages(pages) -> None:
+    home = pages["index.md"]
+    section = home[home.index("## 查阅方式"):]
+    for target in ("(matrix.md)", "(topics.md)", "(data/index.md)"):
+        assert target in section
+
+
+def test_measure_pages_carry_their_topics_as_tags(pages) -> None:
+    assert '\ntags:\n  - "宪法"\n  - "普法"\n---\n' in pages["measures/1.md"]
+    assert '\ntags:\n  - "组织保障"\n---\n' in pages["measures/68.md"]
+
+
+def test_topics_page_lists_topics_and_the_tags_listing(pages) -> None:
+    page = pages["topics.md"]
+    assert "| [宪法](#tag:宪法) | 宪法学习宣传、宪法宣誓、国家宪法日 | 6 条 |" in page
+    assert "| [网络](#tag:网络) |" in page
+    assert page.count("\n| [") == 22
+    assert "<!-- material/tags { toc: false } -->" in page
+    assert "尚未给措施标注专题" in render_site(load_plan(BASE_DATA), ROOT / "templates")["topics.md"]
+
+
+# --- the built site ---------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    def __init__(self, wanted_class: str = "") -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: list[str] = []
+        self.wanted, self.depth, self.texts = wanted_class, 0, []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if self.depth:
+            self.depth += 1
+        elif self.wanted and self.wanted in (a.get("class") or "").split():
+            self.depth = 1
+            self.texts.append("")
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if a.get("id"):
+            self.ids.append(a["id"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.texts[-1] += data
+
+
+def _read(path: Path, wanted_class: str = "") -> _Links:
+    if not (SITE / "index.html").is_file():
+        pytest.fail("site/ is not built: run `make build` first")
+    parser = _Links(wanted_class)
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _assert_links_resolve(page: Path) -> None:
+    base = page.parent.relative_to(SITE).as_posix()
+    for href in _read(page).links:
+        if re.match(r"^[a-z]+:", href) or href.startswith("#"):
+            continue
+        target = posixpath.normpath(posixpath.join(base, href.split("#")[0]))
+        path = SITE / target
+        assert path.is_file() or (path / "index.html").is_file(), f"{page}: broken link {href}"
+
+
+@pytest.mark.site
+def test_built_matrix_and_task_pages_link_only_to_existing_pages(plan) -> None:
+    _assert_links_resolve(SITE / "matrix" / "index.html")
+    _assert_links_resolve(SITE / "topics" / "index.html")
+    _assert_links_resolve(SITE / "data" / "index.html")
+    for unit in plan.units:
+        _assert_links_resolve(SITE / "units" / unit.slug / "tasks" / "index.html")
+
+
+@pytest.mark.site
+def test_built_task_lists_show_each_measure_text_exactly(plan) -> None:
+    for unit in plan.units:
+        page = _read(SITE / "units" / unit.slug / "tasks" / "index.html", "task-text")
+        expected = [m.text for role in ("lead", "participating", "responsible")
+                    for m in plan.measures if unit in m.units(role)]
+        assert page.texts == expected, unit.slug
+        assert (SITE / "units" / unit.slug / "index.html").is_file()
+
+
+@pytest.mark.site
+def test_built_topics_page_has_an_anchor_per_topic_and_measures_in_order(plan) -> None:
+    page = _read(SITE / "topics" / "index.html")
+    assert [i for i in page.ids if i.startswith("tag:")] == [f"tag:{t.name}" for t in plan.topics]
+    html = (SITE / "topics" / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="tag:普法"'):html.index('id="tag:青少年"')]
+    numbers = [int(n) for n in re.findall(r'href="\.\./measures/(\d+)/"', section)]
+    assert numbers == [1, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16]
+
+
+@pytest.mark.site
+def test_built_measure_page_shows_its_topic_tags() -> None:
+    html = (SITE / "measures" / "1" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<a href="([^"]+)" class="md-tag">([^<]+)</a>', html) == [
+        ("../../topics/#tag:宪法", "宪法"), ("../../topics/#tag:普法", "普法"),
+    ]
