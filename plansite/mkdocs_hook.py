@@ -7,17 +7,23 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from plansite import search
+from plansite.model import Plan
 from plansite.pipeline import Project, generate
 from plansite.problems import PlanError
 from plansite.render import site_nav
+
+_built: dict[str, Plan] = {}  # the plan of the build under way, for on_post_build
 
 
 def _project(config: Any) -> Project:
@@ -30,8 +36,12 @@ def on_config(config: Any) -> Any:
     except PlanError as err:
         raise PluginError("the data in data/ is invalid; docs/ and site/ were left unchanged.\n"
                           + err.report()) from None
+    _built["plan"] = plan
     if not config.nav:
         config.nav = site_nav(plan)
+    if jieba := _jieba():  # keep unit names whole: 区人社局, not 区人/社局
+        for word in search.jieba_words(plan):
+            jieba.add_word(word)
     _order_topics(config, plan)
     config.extra["plan"] = {
         "title": plan.full_title,
@@ -52,6 +62,26 @@ def _order_topics(config: Any, plan: Any) -> None:
     tags.config.listings_sort_by = lambda mapping: (numbers.get(mapping.item.url, 1 << 30), str(mapping.item.title))
     tags.config.tags_sort_by = lambda tag, *_: (topics.get(tag.name, len(topics)), tag.name)
     tags.config.listings_tags_sort_by = tags.config.tags_sort_by
+
+
+def _jieba() -> Any:
+    """Material's search segments Chinese with jieba when it is installed (it is pinned here)."""
+    try:
+        import jieba
+    except ImportError:
+        return None
+    return jieba
+
+
+@event_priority(-100)  # after Material's search plugin has written the index
+def on_post_build(config: Any) -> None:
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file() or "plan" not in _built:
+        return
+    jieba = _jieba()
+    index = search.refine_index(json.loads(path.read_text(encoding="utf-8")), search.keywords(_built["plan"]),
+                                jieba.lcut if jieba else None)
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:

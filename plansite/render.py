@@ -19,7 +19,7 @@ from .cite import Citer
 from .markdown import finalize, html_text, md_escape, yaml_string
 from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Measure, Part, Plan, Section, Unit
 
-GENERATED_MARK = "<!-- 本页由 scripts/generate_pages.py 根据 data/ 生成，请勿直接编辑。 -->"
+GENERATED_MARK = "# 本页由 scripts/generate_pages.py 根据 data/ 生成，请勿直接编辑。"
 
 Outputs = dict[str, str | bytes]
 

@@ -1,7 +1,7 @@
 """A throwaway copy of the project (fixture plan by default), built with MkDocs, served, opened in Chromium.
 
-Used by tests/test_ledger.py and tests/test_feedback.py. Browser helpers never download a browser:
-they use Debian's /usr/bin/chromium, and skip when it (or Playwright) is missing.
+Used by tests/test_ledger.py and tests/test_feedback.py; their browser tests use the session's
+`browser` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -18,15 +18,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from tests.plantools import ROOT, make_data
 
 COPIED = ("mkdocs.yml", "templates", "overrides", "plansite", "scripts", "docs/assets")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 def copy_project(dest: Path) -> Path:
@@ -90,19 +86,3 @@ def serve(site: Path) -> Iterator[str]:
         httpd.server_close()
         thread.join(timeout=5)
 
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    """Headless Debian Chromium through Playwright's sync API; skips when either is missing."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as err:  # pragma: no cover - depends on the machine
-        pytest.skip(f"playwright is not installed: {err}")
-    if not CHROMIUM.is_file():  # pragma: no cover
-        pytest.skip(f"{CHROMIUM} is missing")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()

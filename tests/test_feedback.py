@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from plansite.cite import Citer, chinese_date
 from plansite.validate import load_plan
 from tests.plantools import ROOT, make_data, run_cli
-from tests.projectcopy import chromium, copy_project, edit_yaml, mkdocs_build, serve
+from tests.projectcopy import copy_project, edit_yaml, mkdocs_build, serve
 
 FIXTURE_TITLE = "《示例区某某建设实施方案（2021—2023年）》"
 CITATION_1 = f"{FIXTURE_TITLE}（征求意见稿），示例区某某办公室，2023年1月2日，第1条。"
@@ -174,12 +173,6 @@ def test_the_cli_takes_the_site_url_from_the_environment(tmp_path: Path, monkeyp
 
 
 # --- the copy buttons, in a browser ------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as chromium_browser:
-        yield chromium_browser
 
 
 @pytest.mark.browser

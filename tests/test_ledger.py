@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 
 from plansite.ledger import url_of
 from tests.plantools import make_data, run_cli, snapshot
-from tests.projectcopy import add_change, chromium, copy_project, delete_measure, edit_yaml, mkdocs_build, serve
+from tests.projectcopy import add_change, copy_project, delete_measure, edit_yaml, mkdocs_build, serve
 
 BROKEN_2 = re.compile(r"^data/published-urls\.txt:(\d+): /measures/2/ was published but would no longer resolve "
                       r"\(say what became of it in data/url-changes\.yaml: ", re.M)
@@ -221,12 +220,6 @@ def test_the_built_site_has_the_withdrawal_and_redirect_pages(changed_site: Path
     assert "本页内容已撤销" in section and "（二）保障落实" in section
     redirect = (changed_site / "measures" / "2" / "index.html").read_text(encoding="utf-8")
     assert 'content="0; url=../1/"' in redirect and 'href="https://example.org/plan/measures/1/"' in redirect
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as chromium_browser:
-        yield chromium_browser
 
 
 @pytest.mark.browser
