@@ -6,6 +6,7 @@ One template per page kind in `templates/`. Every page is a path relative to
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,16 @@ from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Measure, Part, Plan, Section,
 GENERATED_MARK = "# 本页由 scripts/generate_pages.py 根据 data/ 生成，请勿直接编辑。"
 
 Outputs = dict[str, str | bytes]
+
+# The theme renders the whole nav into every page: past this many entries the nav lists parts
+# only, then only the parts index, so that build time stays linear in plan size.
+NAV_LIMIT = 60
+# A department's pages list the collectives (区直各部门 …) it may belong to, up to this many;
+# beyond, they point to the units index (else every unit page lists every collective).
+COLLECTIVES_LISTED = 12
+
+# Links between pages: the same few (target, folder) pairs over and over, and relpath is slow.
+_relpath = functools.cache(posixpath.relpath)
 
 
 def page_path(obj: Any) -> str:
@@ -95,7 +106,8 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(yaml=yaml_string, html=html_text, md=lambda s: Markup(md_escape(s)), summary=summary)
     env.globals.update(ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, ROLE_MARKS=ROLE_MARKS, anchor=anchor,
-                       GENERATED_MARK=Markup(GENERATED_MARK), charts=charts, tasks_path=exports.tasks_path)
+                       GENERATED_MARK=Markup(GENERATED_MARK), charts=charts, tasks_path=exports.tasks_path,
+                       COLLECTIVES_LISTED=COLLECTIVES_LISTED)
     return env
 
 
@@ -119,7 +131,7 @@ class Renderer:
         here = posixpath.dirname(path)
 
         def href(target: Any, fragment: str = "") -> Markup:
-            rel = posixpath.relpath(page_path(target), here or ".")
+            rel = _relpath(page_path(target), here or ".")
             return Markup(rel + (f"#{fragment}" if fragment else ""))
 
         def url(target: Any, fragment: str = "") -> Markup:  # for raw HTML, which MkDocs does not rewrite
@@ -165,13 +177,17 @@ def render_site(plan: Plan, templates: Path, site_url: str = "",
 def site_nav(plan: Plan) -> list[dict[str, Any]]:
     """A small navigation: home, each part with its sections, and the indexes.
 
-    Measures and units stay out of it: the theme renders the whole nav into
-    every page, so listing them would make the build quadratic in plan size.
+    Measures and units stay out of it, and so do sections (then parts) past
+    NAV_LIMIT entries: the theme renders the whole nav into every page, so a
+    nav that grows with the plan makes the build quadratic in plan size.
     """
     nav: list[dict[str, Any]] = [{"首页": "index.md"}]
-    for part in plan.parts:
+    with_sections = len(plan.parts) + len(plan.sections) <= NAV_LIMIT
+    if len(plan.parts) > NAV_LIMIT:
+        nav.append({"各部分": "parts/index.md"})
+    for part in plan.parts if len(plan.parts) <= NAV_LIMIT else ():
         title = f"{part.number}、{part.title}"
-        if part.sections:
+        if part.sections and with_sections:
             children = [{"本部分概览": page_path(part)}]
             children += [{f"（{s.number}）{s.title}": page_path(s)} for s in part.sections]
             nav.append({title: children})

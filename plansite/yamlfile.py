@@ -49,7 +49,7 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]
         line = raw[: err.start].count(b"\n") + 1
         return None, [Problem(Location(shown_as, line), "the file is not UTF-8 text", "save it as UTF-8")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = Location(shown_as, mark.line + 1, mark.column + 1) if mark else Location(shown_as)
@@ -61,6 +61,17 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]
     builder = _Builder(shown_as)
     data = builder.build(node, ())
     return YamlDoc(shown_as, data, builder.marks, builder.key_marks, builder.sources), builder.problems
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """libyaml's parser when PyYAML has it (ten times faster, same nodes and marks); on an error,
+    the pure-Python parser again, whose messages are the ones reported."""
+    if getattr(yaml, "__with_libyaml__", False):
+        try:
+            return yaml.compose(text, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 class _Builder:

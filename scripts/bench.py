@@ -1,0 +1,342 @@
+#!/usr/bin/env python3
+"""The scale benchmark: the whole pipeline on synthetic plans N times the size of data/.
+
+    python scripts/bench.py --scales 1,10,100 [--json FILE] [--naive-scale 10] [--keep]
+
+For each scale N, a temporary project is made whose data/ holds N copies of
+data/ (copy 0 is data/ itself; copy k>=1 has its part, section and measure ids
+and display numbers offset, unit slugs suffixed -k and every unit spelling
+suffixed -k, so pages and units grow N times; topics are shared). Then it
+times generate (in process, through the library), a second generate on
+unchanged data (which must write nothing) and `mkdocs build --strict` (a
+subprocess of this venv's mkdocs, with its peak RSS), and prints a table and
+each target with PASS/FAIL. Once, the --naive-scale plan is also built with
+every measure and unit page in the nav, to show what the small nav saves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from plansite.pipeline import Project, generate  # noqa: E402
+from plansite.render import page_path, site_nav  # noqa: E402
+from plansite.validate import load_plan  # noqa: E402
+from plansite.write import read_manifest  # noqa: E402
+
+ROLES = ("lead", "participating", "responsible")
+
+# Targets (benchmark targets, not test assertions).
+MAX_BUILD_S_AT_100 = 60.0
+MAX_GROWTH_10_TO_100 = 12.0
+MAX_GENERATOR_SHARE = 0.15
+MAX_RSS_MB_AT_100 = 1536.0
+MAX_SEARCH_BYTES_PER_MEASURE = 3 * 1024
+
+
+# --- the synthetic plan ------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes every value out in full: the strict loader refuses YAML aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(data: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    path.write_text(text, encoding="utf-8")
+
+
+def _load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _stride(values: list[Any]) -> int:
+    """A round offset above every whole-number value: 68 -> 100, so copy 1 of measure 7 is 107."""
+    top = max((v for v in values if isinstance(v, int)), default=0)
+    return 10 ** len(str(top))
+
+
+def _shift(value: int | str, k: int, stride: int) -> int | str:
+    if k == 0:
+        return value
+    return value + k * stride if isinstance(value, int) else f"{value}-c{k}"
+
+
+def _spell(spelling: str, k: int) -> str:
+    return spelling if k == 0 else f"{spelling}-{k}"
+
+
+def _slug(slug: str, k: int) -> str:
+    return slug if k == 0 else f"{slug}-{k}"
+
+
+def synth_data(source: Path, dest: Path, scale: int) -> None:
+    """Write into `dest` a data folder made of `scale` copies of the data folder `source`."""
+    if scale < 1:
+        raise ValueError("scale must be at least 1")
+    dest.mkdir(parents=True, exist_ok=True)
+    # plan.yaml, topics.yaml (if any: topic names stay shared), the URL ledger and url-changes.yaml
+    # are copied as they are: copy 0 keeps every published URL, so the ledger still resolves.
+    for path in sorted(source.iterdir()):
+        if path.is_file() and path.name != "units.yaml":
+            shutil.copy2(path, dest / path.name)
+
+    registry = _load(source / "units.yaml")
+    units, combined = [], []
+    for k in range(scale):
+        for raw in registry.get("units", []):
+            unit = copy.deepcopy(raw)
+            unit["slug"], unit["name"] = _slug(raw["slug"], k), _spell(raw["name"], k)
+            for alias in unit.get("aliases", []):
+                alias["spelling"] = _spell(alias["spelling"], k)
+            units.append(unit)
+        for raw in registry.get("combined", []):
+            entry = copy.deepcopy(raw)
+            entry["spelling"] = _spell(raw["spelling"], k)
+            entry["units"] = [_spell(name, k) for name in raw["units"]]
+            combined.append(entry)
+    registry["units"] = units
+    if combined:
+        registry["combined"] = combined
+    _dump(registry, dest / "units.yaml")
+
+    parts = [_load(path) for path in sorted((source / "parts").glob("*.yaml"))]
+    sections = [s for p in parts for s in p.get("sections", [])]
+    measures = [m for s in sections for m in s["measures"]]
+    part_stride = _stride([p["id"] for p in parts])
+    section_stride = _stride([s["id"] for s in sections])
+    measure_stride = _stride([m["id"] for m in measures])
+    number_stride = _stride([m["number"] for m in measures])
+    for k in range(scale):
+        for raw in parts:
+            part = copy.deepcopy(raw)
+            part["id"] = _shift(raw["id"], k, part_stride)
+            if k:
+                part["title"] = f"{raw['title']}（副本{k}）"
+            for section in part.get("sections", []):
+                section["id"] = _shift(section["id"], k, section_stride)
+                for measure in section["measures"]:
+                    measure["id"] = _shift(measure["id"], k, measure_stride)
+                    measure["number"] = _shift(measure["number"], k, number_stride)
+                    for role in ROLES:
+                        if role in measure:
+                            measure[role] = [_spell(s, k) for s in measure[role]]
+            _dump(part, dest / "parts" / f"{part['id']}.yaml")
+
+
+def make_project(root: Path, scale: int, source: Path = ROOT) -> Project:
+    """A temporary project folder: mkdocs.yml, templates/, overrides/, hand-written docs/, plansite/ and the data."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / "mkdocs.yml", root / "mkdocs.yml")
+    for folder in ("templates", "overrides"):
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, root / folder)
+    (root / "plansite").symlink_to(source / "plansite", target_is_directory=True)  # the hook's path
+    generated = read_manifest(source / "docs")
+    for path in sorted((source / "docs").rglob("*")):
+        rel = path.relative_to(source / "docs").as_posix()
+        if path.is_file() and rel not in generated and rel != ".generated":
+            (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, root / "docs" / rel)
+    synth_data(source / "data", root / "data", scale)
+    return Project(root)
+
+
+# --- running and measuring -----------------------------------------------------
+
+
+@dataclass
+class Run:
+    scale: int
+    measures: int
+    pages: int
+    generate_s: float
+    build_s: float
+    total_s: float
+    peak_rss_mb: float
+    search_index_bytes: int
+    unchanged_regenerate_writes: int
+
+
+def mkdocs_command() -> str:
+    local = Path(sys.executable).parent / "mkdocs"
+    return str(local) if local.exists() else (shutil.which("mkdocs") or "mkdocs")
+
+
+def mkdocs_build(root: Path, config: str = "mkdocs.yml") -> tuple[float, float]:
+    """`mkdocs build --strict` in `root`: wall seconds and the subprocess's peak RSS in MB."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen([mkdocs_command(), "build", "--strict", "--quiet", "-f", config],
+                                cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not the running max
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            log.seek(0)
+            raise RuntimeError(f"mkdocs build failed in {root}:\n{log.read().decode('utf-8', 'replace')[-4000:]}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def run_scale(root: Path, scale: int) -> Run:
+    project = make_project(root, scale)
+    start = time.perf_counter()
+    plan, _report = generate(project)
+    generate_s = time.perf_counter() - start
+    _plan, again = generate(project)
+    build_s, rss = mkdocs_build(root)
+    index = root / "site" / "search" / "search_index.json"
+    pages = sum(1 for rel in read_manifest(project.docs) if rel.endswith((".md", ".html")))
+    return Run(scale, len(plan.measures), pages, round(generate_s, 3),
+               round(build_s, 3), round(generate_s + build_s, 3), round(rss, 1),
+               index.stat().st_size if index.is_file() else 0, len(again.written) + len(again.removed))
+
+
+def naive_nav(project: Project) -> list[dict[str, Any]]:
+    """The nav a naive configuration would list: every part, section, measure and unit."""
+    plan = load_plan(project.data)
+    nav: list[dict[str, Any]] = [{"首页": "index.md"}]
+    for part in plan.parts:
+        children: list[dict[str, Any]] = [{"本部分概览": page_path(part)}]
+        for s in part.sections:
+            measures = [{f"第{m.number}条": page_path(m)} for m in s.measures]
+            children.append({f"（{s.number}）{s.title}": [{"本节": page_path(s)}, *measures]})
+        nav.append({f"{part.number}、{part.title}": children})
+    nav.append({"责任单位": [{"全部单位": "units/index.md"}, *({u.name: page_path(u)} for u in plan.units)]})
+    listed = {"index.md", "units/index.md", "parts/index.md"}
+    # the rest of our nav's own pages (full text, consultation, …), in its order
+    nav += [entry for entry in site_nav(plan)
+            if isinstance(target := next(iter(entry.values())), str)
+            and target not in listed and not target.startswith("parts/")]
+    return nav
+
+
+def naive_build(root: Path) -> float:
+    """Build with an explicit full nav (mkdocs-naive.yml beside mkdocs.yml); wall seconds."""
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    if re.search(r"^nav\s*:", text, re.MULTILINE):
+        raise RuntimeError("mkdocs.yml already has a nav; the naive comparison expects none")
+    nav = yaml.dump({"nav": naive_nav(Project(root))}, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+    (root / "mkdocs-naive.yml").write_text(text + "\n" + nav, encoding="utf-8")
+    seconds, _rss = mkdocs_build(root, "mkdocs-naive.yml")
+    return round(seconds, 3)
+
+
+# --- targets and report ----------------------------------------------------------
+
+
+def targets(runs: list[Run]) -> list[tuple[str, bool | None, str]]:
+    """(target, PASS/FAIL or None when the scales run do not show it, the figure)."""
+    by_scale = {r.scale: r for r in runs}
+    big, ten = by_scale.get(100), by_scale.get(10)
+    shares = {r.scale: r.generate_s / r.total_s for r in runs}
+    per_measure = {r.scale: r.search_index_bytes / r.measures for r in runs}
+    return [
+        (f"full build at 100x <= {MAX_BUILD_S_AT_100:.0f} s", big and big.total_s <= MAX_BUILD_S_AT_100,
+         f"{big.total_s:.1f} s" if big else "not run"),
+        (f"total time 10x -> 100x grows <= {MAX_GROWTH_10_TO_100:.0f}x",
+         big and ten and big.total_s / ten.total_s <= MAX_GROWTH_10_TO_100,
+         f"{big.total_s / ten.total_s:.2f}x" if big and ten else "not run"),
+        (f"generator share <= {MAX_GENERATOR_SHARE:.0%} at every scale",
+         all(s <= MAX_GENERATOR_SHARE for s in shares.values()),
+         ", ".join(f"{k}x {s:.1%}" for k, s in shares.items())),
+        ("unchanged regenerate writes 0 files", all(r.unchanged_regenerate_writes == 0 for r in runs),
+         ", ".join(f"{r.scale}x {r.unchanged_regenerate_writes}" for r in runs)),
+        (f"peak memory <= {MAX_RSS_MB_AT_100 / 1024:.1f} GB at 100x", big and big.peak_rss_mb <= MAX_RSS_MB_AT_100,
+         f"{big.peak_rss_mb:.0f} MB" if big else "not run"),
+        (f"search index <= {MAX_SEARCH_BYTES_PER_MEASURE // 1024} KB per measure",
+         all(b <= MAX_SEARCH_BYTES_PER_MEASURE for b in per_measure.values()),
+         ", ".join(f"{k}x {b / 1024:.2f} KB" for k, b in per_measure.items())),
+    ]
+
+
+def table(runs: list[Run]) -> str:
+    head = ("scale", "measures", "pages", "generate s", "build s", "total s", "peak RSS MB", "search KB",
+            "regen writes")
+    rows = [head] + [
+        (f"{r.scale}x", str(r.measures), str(r.pages), f"{r.generate_s:.2f}", f"{r.build_s:.2f}",
+         f"{r.total_s:.2f}", f"{r.peak_rss_mb:.0f}", f"{r.search_index_bytes / 1024:.0f}",
+         str(r.unchanged_regenerate_writes))
+        for r in runs
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    return "\n".join("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows)
+
+
+def parse_scales(text: str) -> list[int]:
+    scales = [int(s) for s in text.split(",") if s.strip()]
+    if not scales or min(scales) < 1:
+        raise argparse.ArgumentTypeError("scales are whole numbers >= 1, e.g. 1,10,100")
+    return scales
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", type=parse_scales, default=[1, 10, 100], help="comma-separated, e.g. 1,10,100")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--naive-scale", type=int, default=10, help="scale of the full-nav comparison (0: skip)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print where")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="plansite-bench-"))
+    runs: list[Run] = []
+    naive: dict[str, Any] | None = None
+    try:
+        for scale in args.scales:
+            run = run_scale(work / f"x{scale}", scale)
+            runs.append(run)
+            print(f"{scale}x: {run.measures} measures, {run.pages} pages, generate {run.generate_s:.2f} s, "
+                  f"build {run.build_s:.2f} s", flush=True)
+        if args.naive_scale:
+            root = work / f"x{args.naive_scale}"
+            ours = next((r for r in runs if r.scale == args.naive_scale), None) or run_scale(root, args.naive_scale)
+            naive_s = naive_build(root)
+            naive = {"scale": args.naive_scale, "build_s": naive_s, "ours_build_s": ours.build_s,
+                     "ratio": round(naive_s / ours.build_s, 2)}
+    finally:
+        if args.keep:
+            print(f"temporary projects kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print()
+    print(table(runs))
+    if naive:
+        print(f"\nnaive full nav at {naive['scale']}x: build {naive['build_s']:.2f} s vs ours "
+              f"{naive['ours_build_s']:.2f} s: {naive['ratio']:.2f}x slower")
+    results = targets(runs)
+    print()
+    for name, ok, figure in results:
+        verdict = "n/a " if ok is None else "PASS" if ok else "FAIL"
+        print(f"{verdict}  {name}: {figure}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"runs": [asdict(r) for r in runs], "naive": naive,
+                   "targets": [{"target": n, "pass": ok, "figure": f} for n, ok, f in results]}
+        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

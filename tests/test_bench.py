@@ -1,0 +1,81 @@
+"""The scale benchmark's synthetic plan (scripts/bench.py), at scale 2: valid, distinct, twice the size.
+
+Nothing here is timed; `make bench` measures.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from plansite.model import Plan
+from plansite.pipeline import generate
+from plansite.validate import load_plan
+from tests.plantools import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench
+
+
+@pytest.fixture(scope="module")
+def plans(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Plan]:
+    data = tmp_path_factory.mktemp("bench") / "data"
+    bench.synth_data(ROOT / "data", data, 2)
+    return load_plan(ROOT / "data"), load_plan(data)
+
+
+def _unique(values: list[str]) -> bool:
+    return len({v.casefold() for v in values}) == len(values)
+
+
+def test_counts_double(plans: tuple[Plan, Plan]) -> None:
+    base, twice = plans
+    assert len(twice.parts) == 2 * len(base.parts)
+    assert len(twice.sections) == 2 * len(base.sections)
+    assert len(twice.measures) == 2 * len(base.measures)
+    assert len(twice.units) == 2 * len(base.units)
+    assert len(twice.aliases_used) == 2 * len(base.aliases_used)
+
+
+def test_ids_slugs_and_spellings_are_unique(plans: tuple[Plan, Plan]) -> None:
+    _, twice = plans
+    assert _unique([p.id for p in twice.parts])
+    assert _unique([s.id for s in twice.sections])
+    assert _unique([m.id for m in twice.measures])
+    assert len({m.number for m in twice.measures}) == len(twice.measures)
+    assert _unique([u.slug for u in twice.units])
+    spellings = [u.name for u in twice.units] + [a.spelling for u in twice.units for a in u.aliases]
+    assert len(set(spellings)) == len(spellings)
+
+
+def test_each_copy_names_its_own_units(plans: tuple[Plan, Plan]) -> None:
+    base, twice = plans
+    first = twice.measures[: len(base.measures)]  # copy 0 is data/ itself
+    assert [(m.id, m.number, m.text) for m in first] == [(m.id, m.number, m.text) for m in base.measures]
+    copy_slugs = {u.slug for u in twice.units[len(base.units):]}
+    for measure in twice.measures[len(base.measures):]:
+        for role in ("lead", "participating", "responsible"):
+            assert {u.slug for u in measure.units(role)} <= copy_slugs
+
+
+def test_topics_stay_shared(plans: tuple[Plan, Plan]) -> None:
+    base, twice = plans
+    assert [t.name for t in twice.topics] == [t.name for t in base.topics]
+    tagged = sorted(t for m in twice.measures for t in m.topics)
+    assert tagged == sorted(2 * [t for m in base.measures for t in m.topics])
+
+
+def test_project_generates_and_regenerates_nothing(tmp_path: Path) -> None:
+    project = bench.make_project(tmp_path / "x2", 2)
+    assert (tmp_path / "x2" / "plansite" / "mkdocs_hook.py").is_file()
+    assert (tmp_path / "x2" / "mkdocs.yml").is_file()
+    plan, first = generate(project)
+    assert first.written and len(plan.measures) == 2 * len(load_plan(ROOT / "data").measures)
+    _, again = generate(project)
+    assert again.written == [] and again.removed == []
+    nav = bench.naive_nav(project)
+    listed = str(nav)
+    assert all(f"measures/{m.id}.md" in listed for m in plan.measures)
+    assert all(f"units/{u.slug}.md" in listed for u in plan.units)
