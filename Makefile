@@ -23,7 +23,7 @@ check: $(BIN)/.installed
 
 build: $(BIN)/.installed
 	$(BIN)/python scripts/generate_pages.py
-	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/mkdocs build --strict
 
 serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve

@@ -40,7 +40,7 @@ LEDGER = "published-urls.txt"
 CHANGES = "url-changes.yaml"
 RENUMBERING = "renumbering.md"
 
-_URL = re.compile(r"^/(?:[A-Za-z0-9._~%-]+/)*$")
+_URL = re.compile(r"^/(?:(?!\.\.?/)[A-Za-z0-9._~%-]+/)*$")  # no . or .. segment
 _LINE = re.compile(r"^(\S+)(?:\s+第([1-9][0-9]*)条)?$")
 _MEASURE_URL = re.compile(r"^/measures/([^/]+)/$")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .ledger import load_history
 from .model import Plan
+from .problems import PlanError
 from .render import Outputs, render_site
 from .validate import load_plan
 from .write import WriteReport, write_outputs
@@ -43,8 +44,17 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
     Then every URL in the ledger (data/published-urls.txt) must still resolve: to a page, or to the
     redirect or withdrawal page data/url-changes.yaml declares for it.
     """
-    plan = load_plan(project.data)
-    history = load_history(project.data)
+    problems = []
+    try:
+        plan = load_plan(project.data)
+    except PlanError as err:
+        problems += err.problems
+    try:
+        history = load_history(project.data)
+    except PlanError as err:
+        problems += err.problems
+    if problems:
+        raise PlanError(problems)
     outputs = render_site(plan, project.templates, project.site_url, history.draft_numbers)
     return plan, {**outputs, **history.pages(plan, outputs, project.templates, project.site_url)}
 

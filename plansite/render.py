@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,8 @@ from markupsafe import Markup
 from . import charts, exports
 from .cite import Citer
 from .markdown import finalize, html_text, md_escape, yaml_string
-from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Measure, Part, Plan, Section, Unit
+from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Location, Measure, Part, Plan, Section, Unit
+from .problems import PlanError, Problem
 
 GENERATED_MARK = "# 本页由 scripts/generate_pages.py 根据 data/ 生成，请勿直接编辑。"
 
@@ -56,12 +59,18 @@ def anchor(measure: Measure) -> str:
 
 
 def summary(text: str, limit: int = 24) -> str:
-    """A short title for a measure: its first sentence when short, else its start."""
+    """A short title for a measure: its first sentence when short, else its start.
+
+    It stops before any < > &: it becomes a page title, which the theme prints as markup.
+    """
+    safe = re.split(r"[<>&]", text, maxsplit=1)[0]
     for stop in ("。", "，", ",", "；", ";"):
-        head = text.split(stop, 1)[0]
-        if len(head) <= limit and head != text:
+        head, found, _ = safe.partition(stop)
+        if found and head and len(head) <= limit:
             return head
-    return text if len(text) <= limit else text[:limit] + "…"
+    if safe == text and len(text) <= limit:
+        return text
+    return safe[:limit] + "…"
 
 
 @dataclass(frozen=True)
@@ -165,7 +174,12 @@ class Renderer:
         pages += [self.page("matrix.md.j2", "matrix.md", matrix=exports.matrix(plan)),
                   self.page("topics.md.j2", "topics.md"),
                   self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS)]
-        return {**dict(pages), **exports.data_files(plan)}
+        data_files = exports.data_files(plan)
+        counts = Counter([path for path, _ in pages] + list(data_files))
+        if twice := sorted(path for path, n in counts.items() if n > 1):
+            raise PlanError([Problem(Location(f"docs/{path}"), "two pages would be written to the same file",
+                                     "an id or slug names a page that already exists") for path in twice])
+        return {**dict(pages), **data_files}
 
 
 def render_site(plan: Plan, templates: Path, site_url: str = "",

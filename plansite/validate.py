@@ -56,29 +56,31 @@ def load_plan(data_dir: Path) -> Plan:
             problems.extend(found)
         return doc if not found else None
 
-    missing = [name for name in ("plan.yaml", "units.yaml") if not (data_dir / name).is_file()]
-    for name in missing:
-        problems.append(Problem(Location(f"{shown}/{name}"), "file is missing"))
+    for name in ("plan.yaml", "units.yaml"):
+        if not (data_dir / name).is_file():
+            problems.append(Problem(Location(f"{shown}/{name}"), "file is missing"))
     part_files = sorted((data_dir / "parts").glob("*.yaml"))
     if not part_files:
         problems.append(Problem(Location(f"{shown}/parts"), "no part files (parts/*.yaml)"))
-    if problems:
-        raise PlanError(problems)
 
-    plan_doc = read(data_dir / "plan.yaml", "plan")
-    units_doc = read(data_dir / "units.yaml", "units")
+    def read_if_there(path: Path, schema: str) -> YamlDoc | None:
+        return read(path, schema) if path.is_file() else None
+
+    plan_doc = read_if_there(data_dir / "plan.yaml", "plan")
+    units_doc = read_if_there(data_dir / "units.yaml", "units")
     topics_path = data_dir / "topics.yaml"
-    topics_doc = read(topics_path, "topics") if topics_path.is_file() else None
+    topics_doc = read_if_there(topics_path, "topics")
     part_docs = [read(path, "part") for path in part_files]
-    if problems:
-        raise PlanError(problems)
-    assert plan_doc is not None and units_doc is not None
 
+    # The cross-file checks run on every file that read cleanly, so that one slip does not hide
+    # the others; checks that need a broken file (unit names, topics) are left out.
     builder = _PlanBuilder(problems)
-    units = builder.units(units_doc)
+    builder.units_known = units_doc is not None
+    builder.topics_known = topics_doc is not None or not topics_path.is_file()
+    units = builder.units(units_doc) if units_doc else ()
     topics = builder.topics(topics_doc) if topics_doc else ()
     parts = builder.parts([d for d in part_docs if d is not None], topics)
-    if problems:
+    if problems or plan_doc is None:
         raise PlanError(problems)
     return builder.plan(plan_doc, parts, units, topics)
 
@@ -182,6 +184,7 @@ def _subject(doc: YamlDoc, path: Path_) -> str:
 class _PlanBuilder:
     def __init__(self, problems: list[Problem]):
         self.problems = problems
+        self.units_known = self.topics_known = True  # False when that file could not be read
         self.spellings: dict[str, tuple[Unit, ...]] = {}
         self.alias_notes: dict[str, str] = {}
         self.aliases_used: list[tuple[Location, str, tuple[str, ...], str]] = []
@@ -290,7 +293,7 @@ class _PlanBuilder:
         if "lead_label" in raw:
             labels["lead"] = raw["lead_label"]
         for k, topic in enumerate(raw.get("topics", [])):
-            if topic not in topic_names:
+            if topic not in topic_names and self.topics_known:
                 self.problem(doc.where((*path, "topics", k)), f"measure {measure_id}: undeclared topic '{topic}'",
                              did_you_mean(topic, topic_names) or "declare it in data/topics.yaml")
         return Measure(measure_id, raw["number"], raw["text"], roles, labels, tuple(raw.get("topics", [])),
@@ -299,6 +302,8 @@ class _PlanBuilder:
     def resolve(self, doc: YamlDoc, path: Path_, measure_id: str, spelling: str) -> UnitRef:
         units = self.spellings.get(spelling)
         where = doc.where(path)
+        if units is None and not self.units_known:
+            return UnitRef(spelling, ())
         if units is None:
             names = [units[0].name for units in self.spellings.values() if len(units) == 1]
             self.problem(where, f"measure {measure_id}: unknown unit '{spelling}'",

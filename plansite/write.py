@@ -51,6 +51,12 @@ def write_outputs(docs: Path, outputs: Outputs) -> WriteReport:
     """Bring docs/ in line with `outputs`; raise PlanError before writing if that would clobber a hand-written file."""
     previous = read_manifest(docs)
     encoded = {rel: _as_bytes(content) for rel, content in outputs.items()}
+    root = docs.resolve()
+    outside = [Problem(Location(f"docs/{rel}"), "a generated page would be written outside docs/",
+                       "ids, slugs and URLs may not contain . or .. path segments")
+               for rel in encoded if not (docs / rel).resolve().is_relative_to(root)]
+    if outside:
+        raise PlanError(outside)
     clashes = [
         Problem(Location(f"docs/{rel}"), "a hand-written file is in the way of a generated page",
                 "rename or remove it; the generator never overwrites hand-written files")

@@ -188,7 +188,7 @@ def mkdocs_build(root: Path, config: str = "mkdocs.yml") -> tuple[float, float]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
-        proc = subprocess.Popen([mkdocs_command(), "build", "--strict", "--quiet", "-f", config],
+        proc = subprocess.Popen([mkdocs_command(), "build", "--strict", "-f", config],
                                 cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         _pid, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not the running max
         elapsed = time.perf_counter() - start

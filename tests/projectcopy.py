@@ -44,7 +44,7 @@ def mkdocs_build(project: Path, site_url: str = "") -> subprocess.CompletedProce
            "HOME": os.environ.get("HOME", "/tmp")}
     if site_url:
         env["SITE_URL"] = site_url
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
 
 

@@ -94,7 +94,7 @@ def test_failed_validation_leaves_docs_and_site_unchanged(tmp_path: Path, tool: 
             shutil.copy(src, project / name)
     make_data(project)
     env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict"]
     assert subprocess.run(mkdocs, cwd=project, env=env, capture_output=True).returncode == 0
     docs_before, site_before = snapshot(project / "docs"), snapshot(project / "site")
     assert "measures/1/index.html" in site_before
