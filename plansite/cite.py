@@ -11,7 +11,9 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from .markdown import summary
 from .model import Measure, Plan
+from .urls import url_of
 
 
 def chinese_date(iso: str) -> str:
@@ -22,13 +24,10 @@ def chinese_date(iso: str) -> str:
 
 def measure_url(measure: Measure) -> str:
     """The URL path of a measure's page (never changes: built from its id)."""
-    return f"/measures/{measure.id}/"
+    return "/" + url_of(measure)
 
 
-def _summary(text: str) -> str:
-    from .render import summary  # render imports this module
 
-    return summary(text)
 
 
 class Citer:
@@ -59,7 +58,7 @@ class Citer:
 
     def body(self, measure: Measure) -> str:
         return (
-            f"措施：第{measure.number}条 {_summary(measure.text)}\n"
+            f"措施：第{measure.number}条 {summary(measure.text)}\n"
             f"网址：{self.permalink(measure)}\n"
             "\n"
             "意见和建议：\n"

@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import posixpath
 from dataclasses import dataclass
 from typing import Any
 
 from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Measure, Part, Plan, Section, Unit
+from .urls import url_of
 
 DATA_DIR = "data"
 JOIN = "、"  # how several units share one CSV cell, as the source writes lists
@@ -130,26 +130,12 @@ def section_label(section: Section) -> str:
     return f"（{section.number}）{section.title}"
 
 
-def page_url(path: str) -> str:
-    """A page's URL relative to the site root: measures/1.md -> measures/1/."""
-    stem = path.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem.removesuffix("index").rstrip("/")
-    return f"{stem}/" if stem else ""
-
-
-def relative_url(target: str, here: str) -> str:
-    """The link from page `here` to page `target` (paths under docs/), for raw HTML, which MkDocs leaves alone."""
-    rel = posixpath.relpath(page_url(target) or ".", page_url(here) or ".")
-    return "./" if rel == "." else rel + "/"
-
-
 def _measure(m: Measure) -> dict[str, Any]:
     return {
         "id": m.id,
         "number": m.number,
         "text": m.text,
-        "url": page_url(f"measures/{m.id}.md"),
+        "url": url_of(m),
         **{role: [{"spelling": ref.spelling, "units": [u.slug for u in ref.units]} for ref in m.roles.get(role, ())]
            for role in ROLES},
         "labels": {role: m.role_labels.get(role, ROLE_LABELS[role]) for role in ROLES},
@@ -174,10 +160,10 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 "id": p.id,
                 "number": p.number,
                 "title": p.title,
-                "url": page_url(f"parts/{p.id}.md"),
+                "url": url_of(p),
                 "paragraphs": [{"number": g.number, "title": g.title, "text": g.text} for g in p.paragraphs],
                 "sections": [
-                    {"id": s.id, "number": s.number, "title": s.title, "url": page_url(f"sections/{s.id}.md"),
+                    {"id": s.id, "number": s.number, "title": s.title, "url": url_of(s),
                      "measures": [_measure(m) for m in s.measures]}
                     for s in p.sections
                 ],
@@ -185,7 +171,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
             for p in plan.parts
         ],
         "units": [
-            {"slug": u.slug, "name": u.name, "kind": u.kind, "url": page_url(f"units/{u.slug}.md"),
+            {"slug": u.slug, "name": u.name, "kind": u.kind, "url": url_of(u),
              "aliases": [{"spelling": a.spelling, "note": a.note} for a in u.aliases]}
             for u in plan.units
         ],

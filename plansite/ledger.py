@@ -21,7 +21,6 @@ resolve: to a page, a redirect page or a withdrawal page; otherwise the build st
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from .cite import Citer
 from .model import Location, Plan
 from .problems import PlanError, Problem, did_you_mean
 from .render import Outputs, Renderer
+from .urls import page_url, relative_url
 from .validate import check_shape
 from .yamlfile import read_yaml
 
@@ -54,15 +54,9 @@ LEDGER_HEADER = """\
 
 
 def url_of(path: str) -> str | None:
-    """The URL path (MkDocs use_directory_urls) of a generated file under docs/, or None if not a page."""
-    if path.endswith(".md"):
-        stem = path[: -len(".md")]
-        if stem == "index" or stem.endswith("/index"):
-            return "/" + stem[: -len("index")]
-        return f"/{stem}/"
-    if path == "index.html" or path.endswith("/index.html"):
-        return "/" + path[: -len("index.html")]
-    return None
+    """The URL path of a generated file under docs/ (/measures/7/), or None if it is not a page."""
+    url = page_url(path)
+    return None if url is None else "/" + url
 
 
 def page_urls(outputs: Outputs) -> dict[str, str]:
@@ -246,9 +240,7 @@ def _withdrawn_path(url: str) -> str:
 def _relative(old: str, target: str) -> str:
     """The link from the page at URL `old` to URL `target` (with any #fragment), as served."""
     path, _, fragment = target.partition("#")
-    rel = posixpath.relpath(path, old)
-    rel = "./" if rel == "." else rel + "/"
-    return rel + (f"#{fragment}" if fragment else "")
+    return relative_url(path, old) + (f"#{fragment}" if fragment else "")
 
 
 def load_history(data_dir: Path) -> History:

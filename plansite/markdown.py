@@ -57,3 +57,18 @@ def yaml_string(value: str) -> Markup:
 def html_text(value: str) -> Markup:
     """Text for an HTML context (attributes, raw HTML blocks)."""
     return Markup(html.escape(value, quote=True))
+
+
+def summary(text: str, limit: int = 24) -> str:
+    """A short title for a measure: its first sentence when short, else its start.
+
+    It stops before any < > &: it becomes a page title, which the theme prints as markup.
+    """
+    safe = re.split(r"[<>&]", text, maxsplit=1)[0]
+    for stop in ("。", "，", ",", "；", ";"):
+        head, found, _ = safe.partition(stop)
+        if found and head and len(head) <= limit:
+            return head
+    if safe == text and len(text) <= limit:
+        return text
+    return safe[:limit] + "…"

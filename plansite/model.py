@@ -81,11 +81,6 @@ class Measure:
                 seen.setdefault(unit.slug, unit)
         return tuple(seen.values())
 
-    def role_of(self, unit: Unit) -> str | None:
-        for role in ROLES:
-            if unit in self.units(role):
-                return role
-        return None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import posixpath
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,10 @@ from markupsafe import Markup
 
 from . import charts, exports
 from .cite import Citer
-from .markdown import finalize, html_text, md_escape, yaml_string
-from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Location, Measure, Part, Plan, Section, Unit
+from .markdown import finalize, html_text, md_escape, summary, yaml_string
+from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Location, Measure, Plan, Unit
 from .problems import PlanError, Problem
+from .urls import page_path, page_url, relative_url
 
 GENERATED_MARK = "# 本页由 scripts/generate_pages.py 根据 data/ 生成，请勿直接编辑。"
 
@@ -38,39 +38,9 @@ COLLECTIVES_LISTED = 12
 _relpath = functools.cache(posixpath.relpath)
 
 
-def page_path(obj: Any) -> str:
-    """Where an object's page lives under docs/ (its URL is this without .md)."""
-    if isinstance(obj, Measure):
-        return f"measures/{obj.id}.md"
-    if isinstance(obj, Section):
-        return f"sections/{obj.id}.md"
-    if isinstance(obj, Part):
-        return f"parts/{obj.id}.md"
-    if isinstance(obj, Unit):
-        return f"units/{obj.slug}.md"
-    if isinstance(obj, str):
-        return obj
-    raise TypeError(f"no page for {type(obj).__name__}")
-
-
 def anchor(measure: Measure) -> str:
     """The anchor of a measure on its section page: stable, built from its id."""
     return f"measure-{measure.id}"
-
-
-def summary(text: str, limit: int = 24) -> str:
-    """A short title for a measure: its first sentence when short, else its start.
-
-    It stops before any < > &: it becomes a page title, which the theme prints as markup.
-    """
-    safe = re.split(r"[<>&]", text, maxsplit=1)[0]
-    for stop in ("。", "，", ",", "；", ";"):
-        head, found, _ = safe.partition(stop)
-        if found and head and len(head) <= limit:
-            return head
-    if safe == text and len(text) <= limit:
-        return text
-    return safe[:limit] + "…"
 
 
 @dataclass(frozen=True)
@@ -144,7 +114,8 @@ class Renderer:
             return Markup(rel + (f"#{fragment}" if fragment else ""))
 
         def url(target: Any, fragment: str = "") -> Markup:  # for raw HTML, which MkDocs does not rewrite
-            return Markup(exports.relative_url(page_path(target), path) + (f"#{fragment}" if fragment else ""))
+            link = relative_url(page_url(page_path(target)) or "", page_url(path) or "")
+            return Markup(link + (f"#{fragment}" if fragment else ""))
 
         text = self.env.get_template(template).render(
             plan=self.plan, href=href, url=url, path=path, tasks=self.tasks, parts=self.parts, sections=self.sections,

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .model import Plan
-from .render import page_path
+from .urls import url_of
 
 KEYWORDS_FIELD = "keywords"
 # Material's title boost is 1000 and text 1: a keyword is a short name for the page, weaker
@@ -28,11 +28,6 @@ KEYWORDS_BOOST = 100.0
 
 ZWSP = "\u200b"  # how Material joins jieba's words in the index
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-
-def url_of(obj: Any) -> str:
-    """A page's location as the search index writes it: measures/7/."""
-    return page_path(obj).removesuffix(".md") + "/"
 
 
 def name_parts(name: str, shortest: int = 2) -> list[str]:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from plansite.exports import matrix, relative_url, tasks_path
+from plansite.exports import matrix, tasks_path
 from plansite.render import render_site, site_nav
+from plansite.urls import page_url, relative_url
 from plansite.validate import load_plan
 from tests.plantools import BASE_DATA, ROOT
 
@@ -91,11 +92,11 @@ def test_matrix_escapes_data_in_html() -> None:
 
 
 def test_relative_urls_for_raw_html() -> None:
-    assert relative_url("measures/1.md", "matrix.md") == "../measures/1/"
-    assert relative_url("units/sifaju.md", "units/sifaju/tasks.md") == "../"
-    assert relative_url("matrix.md", "index.md") == "matrix/"
-    assert relative_url("index.md", "matrix.md") == "../"
-    assert relative_url("data/index.md", "matrix.md") == "../data/"
+    assert relative_url(page_url("measures/1.md"), page_url("matrix.md")) == "../measures/1/"
+    assert relative_url(page_url("units/sifaju.md"), page_url("units/sifaju/tasks.md")) == "../"
+    assert relative_url(page_url("matrix.md"), page_url("index.md")) == "matrix/"
+    assert relative_url(page_url("index.md"), page_url("matrix.md")) == "../"
+    assert relative_url(page_url("data/index.md"), page_url("matrix.md")) == "../data/"
 
 
 # --- task lists -------------------------------------------------------------
