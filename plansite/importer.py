@@ -3,7 +3,7 @@
 `parse_plan` reads the text as published (consultation notice, title page,
 preamble, 一、 parts, (一) sections, 1. measures and 牵头单位: role lines) into
 plain dicts shaped like the YAML data files; `dump_plan` writes them as
-data/plan.yaml and data/parts/<id>.yaml (see notes/DATA-FORMAT.md).
+data/plan.yaml and data/parts/<id>.yaml (see README, "Editing the data").
 
 Every non-blank line must find its place: a line the importer cannot place
 raises `ImportProblem` with its line number instead of being dropped.
