@@ -109,9 +109,9 @@ def _explain(doc: YamlDoc, path: Path_, error: jsonschema.ValidationError) -> It
         for key in error.validator_value:
             if key not in value:
                 yield Problem(doc.where_key(path), f"{subject}missing required field '{key}'")
-    elif kind in ("type", "oneOf") and not isinstance(value, str):
+    elif kind == "type" or (kind == "oneOf" and not isinstance(value, str)):
         expected = _expected(error.schema)
-        hint = _quote_hint(doc, path, value) if expected == "text" else ""
+        hint = _quote_hint(doc, path, value, error.schema) if expected == "text" or isinstance(value, str) else ""
         yield Problem(doc.where(path), f"{subject}{field} must be {expected}, got {_describe(value)}", hint)
     elif kind == "minLength" or (kind == "minItems" and not value):
         yield Problem(doc.where(path), f"{subject}{field} is empty")
@@ -147,10 +147,28 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
-def _quote_hint(doc: YamlDoc, path: Path_, value: Any) -> str:
+def _quote_hint(doc: YamlDoc, path: Path_, value: Any, schema: dict[str, Any]) -> str:
+    """How to write the value so that YAML reads it as the type the schema wants."""
     raw = doc.sources.get(path)
     if raw is not None and not isinstance(value, str):
         return f"YAML reads {raw} as {_describe(value)}; write it in quotes: '{raw}'"
+    if not isinstance(value, str):
+        return ""
+    wanted = schema.get("type")
+    if wanted == "array" and schema.get("items", {}).get("type") == "string":
+        # 区委宣传部、区司法局 as the source prints a list of units (or topics)
+        for separator in "，,；;":
+            value = value.replace(separator, "、")
+        items = [item.strip() for item in value.split("、") if item.strip()]
+        special = set(",[]{}#:'\"&*!|>%@`")
+        written = [f"'{i}'" if i.isascii() or special & set(i) else i for i in (x.replace("'", "''") for x in items)]
+        return f"write a list: [{', '.join(written)}]" if written else "write a list: []"
+    if wanted == "array":
+        return "write a list: [a, b]"
+    if wanted == "integer" and value.strip().isdecimal():
+        return f"write the number without quotes: {int(value)}"
+    if wanted == "boolean" and value.strip().lower() in ("true", "false"):
+        return f"write it without quotes: {value.strip().lower()}"
     return ""
 
 

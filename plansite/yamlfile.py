@@ -7,6 +7,7 @@ with the position of every node, or the problems that stop it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,17 +51,50 @@ def read_yaml(path: Path, shown_as: str) -> tuple[YamlDoc | None, list[Problem]]
         return None, [Problem(Location(shown_as, line), "the file is not UTF-8 text", "save it as UTF-8")]
     try:
         node = _compose(text)
+    except yaml.reader.ReaderError as err:
+        return None, [_unreadable_character(shown_as, text, err)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = Location(shown_as, mark.line + 1, mark.column + 1) if mark else Location(shown_as)
-        return None, [Problem(where, f"YAML syntax error: {err.problem or err.context}")]
+        problem = err.problem or err.context or ""
+        return None, [Problem(where, f"YAML syntax error: {problem}", _syntax_hint(problem, text, mark))]
     except yaml.YAMLError as err:  # pragma: no cover - PyYAML marks nearly everything
         return None, [Problem(Location(shown_as), f"YAML error: {err}")]
     if node is None:
-        return None, [Problem(Location(shown_as, 1), "the file is empty")]
+        hint = ("a part file needs at least id, number and title" if Path(shown_as).parent.name == "parts"
+                else 'see README, "Editing the data"')
+        return None, [Problem(Location(shown_as, 1), "the file is empty", hint)]
     builder = _Builder(shown_as)
     data = builder.build(node, ())
     return YamlDoc(shown_as, data, builder.marks, builder.key_marks, builder.sources), builder.problems
+
+
+def _unreadable_character(shown_as: str, text: str, err: yaml.reader.ReaderError) -> Problem:
+    """A character YAML refuses (a control character pasted from a PDF), at its line and column."""
+    position = min(err.position, len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    code = err.character if isinstance(err.character, int) else ord(str(err.character)[:1] or "\0")
+    what = "a control character" if unicodedata.category(chr(code)) == "Cc" else "a character"
+    return Problem(Location(shown_as, line, column),
+                   f"the file contains {what} U+{code:04X} that YAML does not allow",
+                   "delete it; it often comes from copying out of a PDF")
+
+
+_INDENTATION_ERRORS = ("mapping values are not allowed here", "expected <block end>, but found")
+
+
+def _syntax_hint(problem: str, text: str, mark: yaml.Mark | None) -> str:
+    """What to do about the commonest syntax errors of a hand-edited file."""
+    if "'\\t'" in problem:
+        return "indent with spaces, not tabs"
+    if problem.startswith(_INDENTATION_ERRORS):
+        if problem.startswith("mapping") and mark is not None:
+            before = text[text.rfind("\n", 0, mark.pointer) + 1: mark.pointer]
+            if ": " in before:  # key: text: more, not a misplaced key
+                return "the value contains ': '; put it in quotes"
+        return "check the indentation of this line and the one above"
+    return ""
 
 
 def _compose(text: str) -> yaml.Node | None:

@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="the plan as plain UTF-8 text")
     parser.add_argument("--out", type=Path, default=REPO / "data", help="data directory (default: data)")
+    parser.add_argument("--force", action="store_true", help="overwrite plan.yaml and parts/*.yaml that exist")
     args = parser.parse_args(argv)
     try:
         text = args.source.read_text(encoding="utf-8-sig")
@@ -76,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         parsed = parse_plan(text)
     except ImportProblem as problem:
         print(f"{args.source}:{problem.line}: {problem.message}", file=sys.stderr)
+        return 2
+    existing = [path for path in [args.out / "plan.yaml", *sorted((args.out / "parts").glob("*.yaml"))]
+                if path.exists()]
+    if existing and not args.force:
+        print(f"{_shown(existing[0])} exists: refusing to overwrite hand-edited data "
+              "(use --force, or --out another folder and compare)", file=sys.stderr)
         return 2
     written = dump_plan(parsed, args.out)
     measures = sum(len(s["measures"]) for p in parsed["parts"] for s in p.get("sections", []))

@@ -490,3 +490,16 @@ def test_cli_reports_import_problem_without_traceback(tmp_path):
     assert result.stderr.startswith(f"{bad}:18: cannot place this line")
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_refuses_to_overwrite_hand_edited_data(tmp_path):
+    assert run_cli(str(SOURCE), "--out", str(tmp_path)).returncode == 0
+    part = tmp_path / "parts" / "2.yaml"
+    part.write_text(part.read_text(encoding="utf-8") + "# 手工修改\n", encoding="utf-8")
+    before = part.read_bytes()
+    result = run_cli(str(SOURCE), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "plan.yaml exists: refusing to overwrite hand-edited data (use --force" in result.stderr
+    assert part.read_bytes() == before
+    assert run_cli(str(SOURCE), "--out", str(tmp_path), "--force").returncode == 0
+    assert part.read_bytes() != before
