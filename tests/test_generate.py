@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from plansite.pipeline import Project, build_outputs
-from tests.plantools import BASE_DATA, GOLDEN, ROOT, make_data, run_cli, snapshot
+from tests.plantools import BASE_DATA, GOLDEN, make_data, run_cli, snapshot
+from tests.projectcopy import copy_project, mkdocs_build
 
 
 def test_generated_pages_match_the_goldens() -> None:
@@ -81,27 +83,17 @@ def test_a_hand_written_page_in_the_way_is_never_overwritten(tmp_path: Path) -> 
 @pytest.mark.parametrize("tool", ["generate_pages", "mkdocs"])
 def test_failed_validation_leaves_docs_and_site_unchanged(tmp_path: Path, tool: str) -> None:
     """A copy of the project with a broken data file: neither docs/ nor site/ change."""
-    import subprocess
-    import sys
-
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "templates", "overrides", "plansite", "scripts", "docs/assets"):
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(src, project / name)
-    make_data(project)
-    env = {"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
-    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict"]
-    assert subprocess.run(mkdocs, cwd=project, env=env, capture_output=True).returncode == 0
+    project = copy_project(tmp_path / "project")
+    assert mkdocs_build(project).returncode == 0
     docs_before, site_before = snapshot(project / "docs"), snapshot(project / "site")
     assert "measures/1/index.html" in site_before
     broken = project / "data" / "parts" / "2.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("[区教育局]", "[区教肓局]"), encoding="utf-8")
-    command = [sys.executable, "scripts/generate_pages.py"] if tool == "generate_pages" else mkdocs
-    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    if tool == "mkdocs":
+        result = mkdocs_build(project)
+    else:
+        result = subprocess.run([sys.executable, "scripts/generate_pages.py"], cwd=project,
+                                capture_output=True, text=True)
     assert result.returncode == 1
     assert "data/parts/2.yaml:18:23: measure 2: unknown unit '区教肓局' (did you mean 区教育局?)" in result.stderr
     assert "Traceback" not in result.stderr

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from plansite.exports import matrix, tasks_path
 from plansite.render import render_site, site_nav
 from plansite.urls import page_url, relative_url
 from plansite.validate import load_plan
-from tests.plantools import BASE_DATA, ROOT
+from tests.plantools import BASE_DATA, ROOT, HtmlPage, read_html
 
 SITE = ROOT / "site"
 
@@ -170,40 +169,10 @@ def test_topics_page_lists_topics_and_the_tags_listing(pages) -> None:
 # --- the built site ---------------------------------------------------------------
 
 
-class _Links(HTMLParser):
-    def __init__(self, wanted_class: str = "") -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: list[str] = []
-        self.wanted, self.depth, self.texts = wanted_class, 0, []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if self.depth:
-            self.depth += 1
-        elif self.wanted and self.wanted in (a.get("class") or "").split():
-            self.depth = 1
-            self.texts.append("")
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        if a.get("id"):
-            self.ids.append(a["id"])
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.depth:
-            self.texts[-1] += data
-
-
-def _read(path: Path, wanted_class: str = "") -> _Links:
+def _read(path: Path, wanted_class: str = "") -> HtmlPage:
     if not (SITE / "index.html").is_file():
         pytest.fail("site/ is not built: run `make build` first")
-    parser = _Links(wanted_class)
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+    return read_html(path, wanted_class)
 
 
 def _assert_links_resolve(page: Path) -> None:

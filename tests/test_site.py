@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
 
-from tests.plantools import ROOT
+from tests.plantools import ROOT, read_html
 
 SITE = ROOT / "site"
 SOURCE = ROOT / "source" / "plan-draft-2022-09-14.txt"
@@ -24,41 +22,6 @@ def _built() -> None:
         pytest.fail("site/ is not built: run `make build` first (make test does)")
 
 
-class _Page(HTMLParser):
-    """Collects the text of elements with a given class, the links, and the external references."""
-
-    def __init__(self, wanted_class: str = "") -> None:
-        super().__init__(convert_charrefs=True)
-        self.wanted, self.depth, self.texts, self.links, self.refs = wanted_class, 0, [], [], []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if self.depth:
-            self.depth += 1
-        elif self.wanted and self.wanted in (a.get("class") or "").split():
-            self.depth = 1
-            self.texts.append("")
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        for key in ("src", "href") if tag in ("script", "link", "img", "iframe", "source") else ():
-            if a.get(key):
-                self.refs.append(a[key])
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self.depth:
-            self.texts[-1] += data
-
-
-def parse(path: Path, wanted_class: str = "") -> _Page:
-    page = _Page(wanted_class)
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
-
-
 def source_measures() -> dict[str, str]:
     """Measure number -> text, read from the source independently of the importer."""
     text = SOURCE.read_text(encoding="utf-8")
@@ -69,7 +32,7 @@ def test_every_measure_page_shows_its_exact_source_text() -> None:
     measures = source_measures()
     assert len(measures) == 68
     for number, text in measures.items():
-        page = parse(SITE / "measures" / number / "index.html", "measure-text")
+        page = read_html(SITE / "measures" / number / "index.html", "measure-text")
         assert page.texts == [text], f"measure {number}"
 
 
@@ -77,7 +40,7 @@ def test_every_section_page_shows_its_measures_in_full() -> None:
     measures = source_measures()
     shown = []
     for n in range(1, 25):
-        shown += parse(SITE / "sections" / str(n) / "index.html", "measure-text").texts
+        shown += read_html(SITE / "sections" / str(n) / "index.html", "measure-text").texts
     assert shown == list(measures.values())
 
 
@@ -106,7 +69,7 @@ def test_every_unit_page_lists_exactly_its_measures() -> None:
                 for name in registry[spelling]:
                     expected[name].add(current)
     for unit in units:
-        links = parse(SITE / "units" / unit["slug"] / "index.html").links
+        links = read_html(SITE / "units" / unit["slug"] / "index.html").links
         listed = {m.group(1) for href in links if (m := re.fullmatch(r"\.\./\.\./measures/(\w+)/", href))}
         assert listed == expected[unit["name"]], unit["name"]
 
@@ -123,7 +86,7 @@ def test_stable_urls_resolve() -> None:
 def test_every_internal_link_resolves() -> None:
     broken = []
     for page in SITE.rglob("*.html"):
-        for href in parse(page).links:
+        for href in read_html(page).links:
             url = urlparse(href)
             if url.scheme or url.netloc or not url.path:
                 continue
@@ -137,7 +100,7 @@ def test_every_internal_link_resolves() -> None:
 def test_no_page_loads_anything_from_another_host() -> None:
     external = []
     for page in SITE.rglob("*.html"):
-        external += [f"{page.relative_to(SITE)}: {ref}" for ref in parse(page).refs if urlparse(ref).netloc]
+        external += [f"{page.relative_to(SITE)}: {ref}" for ref in read_html(page).refs if urlparse(ref).netloc]
     assert external == []
     for asset in [*SITE.rglob("*.css"), *SITE.rglob("*.js")]:
         text = asset.read_text(encoding="utf-8", errors="replace")
