@@ -22,6 +22,7 @@ from plansite.model import Plan
 from plansite.pipeline import Project, generate
 from plansite.problems import PlanError
 from plansite.render import site_nav
+from plansite.urls import url_of
 
 _built: dict[str, Plan] = {}  # the plan of the build under way, for on_post_build
 
@@ -52,12 +53,12 @@ def on_config(config: Any) -> Any:
     return config
 
 
-def _order_topics(config: Any, plan: Any) -> None:
+def _order_topics(config: Any, plan: Plan) -> None:
     """Material's tags plugin sorts by text (第10条 before 第2条); list measures and topics in plan order."""
     tags = config.plugins.get("material/tags")
     if tags is None:
         return
-    numbers = {f"measures/{m.id}/": m.number for m in plan.measures}
+    numbers = {url_of(m): m.number for m in plan.measures}
     topics = {t.name: i for i, t in enumerate(plan.topics)}
     tags.config.listings_sort_by = lambda mapping: (numbers.get(mapping.item.url, 1 << 30), str(mapping.item.title))
     tags.config.tags_sort_by = lambda tag, *_: (topics.get(tag.name, len(topics)), tag.name)
