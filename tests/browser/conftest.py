@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+
+from tests.projectcopy import serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
@@ -51,13 +50,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --------------------------------------------------------------------------- site and server
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files without logging every request to stderr."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_dir() -> Path:
     """The built site: $PLANSITE_SITE_DIR, else <repo>/site."""
@@ -74,16 +66,8 @@ def site_dir() -> Path:
 @pytest.fixture(scope="session")
 def server(site_dir: Path) -> Iterator[str]:
     """Serves site_dir on 127.0.0.1 at a free port; yields the base URL, ending in '/'."""
-    httpd = ThreadingHTTPServer((LOCAL_HOST, 0), partial(_QuietHandler, directory=str(site_dir)))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve(site_dir) as base:
+        yield base
 
 
 # --------------------------------------------------------------------------- browser and pages
