@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+import jinja2
 
 from .ledger import load_history
 from .model import Plan
 from .problems import PlanError
 from .render import Outputs, render_site
 from .validate import load_plan
-from .write import WriteReport, write_outputs
+from .write import WriteReport, is_current, write_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +62,28 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
     return plan, {**outputs, **history.pages(plan, outputs, project.templates, project.site_url)}
 
 
-def generate(project: Project) -> tuple[Plan, WriteReport]:
-    """Validate, render and write docs/; nothing is written unless everything validates."""
+def fingerprint(project: Project) -> str:
+    """A digest of everything the generated pages are made from: the data, the templates, this
+    package's code and schemas, the site URL and the template engine's version."""
+    digest = hashlib.sha256(f"{project.site_url}\0{jinja2.__version__}\n".encode())
+    package = Path(__file__).resolve().parent
+    for label, folder in (("data", project.data), ("templates", project.templates), ("plansite", package)):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{label}/{path.relative_to(folder).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def generate(project: Project, force: bool = False) -> tuple[Plan, WriteReport]:
+    """Validate, render and write docs/; nothing is written unless everything validates.
+
+    When docs/ already holds what these very inputs make (the build runs right after `make build`
+    generated), the plan is still loaded and validated but no page is rendered; `force` renders
+    and compares every page regardless.
+    """
+    stamp = fingerprint(project)
+    if not force and (report := is_current(project.docs, stamp)):
+        return load_plan(project.data), report
     plan, outputs = build_outputs(project)
-    return plan, write_outputs(project.docs, outputs)
+    return plan, write_outputs(project.docs, outputs, stamp)

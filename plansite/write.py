@@ -2,11 +2,16 @@
 
 `docs/.generated` lists what the generator wrote last time. A file not in it
 is hand-written and never touched; a generated page that is no longer
-produced (a deleted measure or unit) is removed.
+produced (a deleted measure or unit) is removed. Its header also records a
+fingerprint of the inputs and the size and time of every file written, so that
+`is_current` can tell, without rendering, that docs/ already holds exactly what
+those inputs make (the build runs the generator again right after `make build`
+did).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -17,6 +22,7 @@ from .problems import PlanError, Problem
 from .render import GENERATED_MARK, Outputs
 
 MANIFEST = ".generated"
+_INPUTS, _FILES = "# inputs ", "# files "
 
 
 @dataclass
@@ -24,20 +30,50 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    current: bool = False  # nothing was rendered: docs/ already held what these inputs make
 
     def __str__(self) -> str:
-        return f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged"
+        text = f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged"
+        return text + (" (data, templates and generator unchanged since the last run)" if self.current else "")
 
 
 def _as_bytes(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def read_manifest(docs: Path) -> set[str]:
+def _manifest_lines(docs: Path) -> list[str]:
     path = docs / MANIFEST
-    if not path.is_file():
-        return set()
-    return {line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+
+
+def read_manifest(docs: Path) -> set[str]:
+    return {line for line in _manifest_lines(docs) if line and not line.startswith("#")}
+
+
+def _files_state(docs: Path, rels: list[str]) -> str | None:
+    """A digest of each file's path, size and modification time; None if one is missing."""
+    digest = hashlib.sha256()
+    for rel in rels:
+        try:
+            stat = (docs / rel).stat()
+        except OSError:
+            return None
+        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def is_current(docs: Path, fingerprint: str) -> WriteReport | None:
+    """A report of nothing written if docs/ was generated from inputs with this fingerprint and no
+    generated file has been touched since (edited, replaced or deleted); else None."""
+    lines = _manifest_lines(docs)
+    inputs = next((line[len(_INPUTS):] for line in lines if line.startswith(_INPUTS)), None)
+    files = next((line[len(_FILES):] for line in lines if line.startswith(_FILES)), None)
+    if inputs != fingerprint or files is None:
+        return None
+    rels = sorted(line for line in lines if line and not line.startswith("#"))
+    if _files_state(docs, rels) != files:
+        return None
+    return WriteReport(unchanged=len(rels), current=True)
 
 
 def _is_ours(path: Path, previous: set[str], rel: str, content: bytes) -> bool:
@@ -47,8 +83,11 @@ def _is_ours(path: Path, previous: set[str], rel: str, content: bytes) -> bool:
     return existing == content or GENERATED_MARK.encode() in existing[:400]
 
 
-def write_outputs(docs: Path, outputs: Outputs) -> WriteReport:
-    """Bring docs/ in line with `outputs`; raise PlanError before writing if that would clobber a hand-written file."""
+def write_outputs(docs: Path, outputs: Outputs, fingerprint: str = "") -> WriteReport:
+    """Bring docs/ in line with `outputs`; raise PlanError before writing if that would clobber a hand-written file.
+
+    `fingerprint` identifies the inputs `outputs` were made from (see `is_current`).
+    """
     previous = read_manifest(docs)
     encoded = {rel: _as_bytes(content) for rel, content in outputs.items()}
     root = docs.resolve()
@@ -79,8 +118,11 @@ def write_outputs(docs: Path, outputs: Outputs) -> WriteReport:
             target.unlink()
             report.removed.append(rel)
             _remove_empty_parents(target.parent, docs)
+    rels = sorted(encoded)
     manifest = "# Files written by scripts/generate_pages.py; the rest of docs/ is hand-written.\n"
-    manifest += "".join(f"{rel}\n" for rel in sorted(encoded))
+    if fingerprint and (files := _files_state(docs, rels)):
+        manifest += f"{_INPUTS}{fingerprint}\n{_FILES}{files}\n"
+    manifest += "".join(f"{rel}\n" for rel in rels)
     if not (docs / MANIFEST).is_file() or (docs / MANIFEST).read_text(encoding="utf-8") != manifest:
         _atomic_write(docs / MANIFEST, manifest.encode("utf-8"))
     return report

@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 """The scale benchmark: the whole pipeline on synthetic plans N times the size of data/.
 
-    python scripts/bench.py --scales 1,10,100 [--json FILE] [--naive-scale 10] [--keep]
+    python scripts/bench.py --scales 1,10,100 [--json FILE] [--naive-scale 10] [--floor-scale 100] [--keep]
 
 For each scale N, a temporary project is made whose data/ holds N copies of
 data/ (copy 0 is data/ itself; copy k>=1 has its part, section and measure ids
 and display numbers offset, unit slugs suffixed -k and every unit spelling
 suffixed -k, so pages and units grow N times; topics are shared). Then it
 times generate (in process, through the library), a second generate on
-unchanged data (which must write nothing) and `mkdocs build --strict` (a
-subprocess of this venv's mkdocs, with its peak RSS), and prints a table and
-each target with PASS/FAIL. Once, the --naive-scale plan is also built with
+unchanged data that renders and compares every page (which must write
+nothing) and `mkdocs build --strict` (a subprocess of this venv's mkdocs, with
+its peak RSS; as in `make build`, its hook finds docs/ current and only
+loads and validates the data), and prints a table and each target with
+PASS/FAIL. Once, the --naive-scale plan is also built with
 every measure and unit page in the nav, to show what the small nav saves.
+Once, the --floor-scale plan is built as a theme floor: the same mkdocs.yml,
+nav, banner, plugins and front matter, every generated page cut to one
+heading and one line, and no hook: what MkDocs and the theme cost alone.
 """
 
 from __future__ import annotations
@@ -204,8 +209,8 @@ def run_scale(root: Path, scale: int) -> Run:
     start = time.perf_counter()
     plan, _report = generate(project)
     generate_s = time.perf_counter() - start
-    _plan, again = generate(project)
-    build_s, rss = mkdocs_build(root)
+    _plan, again = generate(project, force=True)  # render and compare every page: what serve does on an edit
+    build_s, rss = mkdocs_build(root)  # its hook finds docs/ current (the fingerprint) and renders nothing
     index = root / "site" / "search" / "search_index.json"
     pages = sum(1 for rel in read_manifest(project.docs) if rel.endswith((".md", ".html")))
     return Run(scale, len(plan.measures), pages, round(generate_s, 3),
@@ -240,6 +245,36 @@ def naive_build(root: Path) -> float:
     nav = yaml.dump({"nav": naive_nav(Project(root))}, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     (root / "mkdocs-naive.yml").write_text(text + "\n" + nav, encoding="utf-8")
     seconds, _rss = mkdocs_build(root, "mkdocs-naive.yml")
+    return round(seconds, 3)
+
+
+FLOOR_BODY = "\n# 标题\n\n正文一行。\n"
+
+
+def floor_build(root: Path) -> float:
+    """The theme floor of a generated project: wall seconds of `mkdocs build --strict` on a copy of
+    docs/ whose generated pages keep their front matter but hold one heading and one line, with
+    mkdocs.yml minus the hook plus what the hook would have set (the nav, the banner's data)."""
+    plan = load_plan(root / "data")
+    docs, floor = root / "docs", root / "docs-floor"
+    shutil.copytree(docs, floor)
+    for rel in read_manifest(docs):
+        if rel.endswith(".md"):
+            text = (floor / rel).read_text(encoding="utf-8")
+            head = re.match(r"---\n.*?\n---\n", text, re.DOTALL)
+            (floor / rel).write_text((head.group(0) if head else "") + FLOOR_BODY, encoding="utf-8")
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    text, hooks = re.subn(r"^hooks:\n(?:  - .*\n)+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^(docs_dir|site_dir):.*\n", "", text, flags=re.MULTILINE)
+    text += "docs_dir: docs-floor\nsite_dir: site-floor\n"
+    if hooks != 1 or re.search(r"^(nav|extra)\s*:", text, re.MULTILINE):
+        raise RuntimeError("the floor expects mkdocs.yml to name one hook, and no nav or extra")
+    extra = {"plan": {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
+                      "email": plan.consultation.email}}
+    text += "\n" + yaml.dump({"nav": site_nav(plan), "extra": extra}, Dumper=_Dumper, allow_unicode=True,
+                             sort_keys=False)
+    (root / "mkdocs-floor.yml").write_text(text, encoding="utf-8")
+    seconds, _rss = mkdocs_build(root, "mkdocs-floor.yml")
     return round(seconds, 3)
 
 
@@ -296,12 +331,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", type=parse_scales, default=[1, 10, 100], help="comma-separated, e.g. 1,10,100")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--naive-scale", type=int, default=10, help="scale of the full-nav comparison (0: skip)")
+    parser.add_argument("--floor-scale", type=int, default=100,
+                        help="scale of the theme floor (pages cut to one line, no hook; 0: skip)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print where")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="plansite-bench-"))
     runs: list[Run] = []
     naive: dict[str, Any] | None = None
+    floor: dict[str, Any] | None = None
     try:
         for scale in args.scales:
             run = run_scale(work / f"x{scale}", scale)
@@ -314,6 +352,11 @@ def main(argv: list[str] | None = None) -> int:
             naive_s = naive_build(root)
             naive = {"scale": args.naive_scale, "build_s": naive_s, "ours_build_s": ours.build_s,
                      "ratio": round(naive_s / ours.build_s, 2)}
+        if args.floor_scale:
+            root = work / f"x{args.floor_scale}"
+            ours = next((r for r in runs if r.scale == args.floor_scale), None) or run_scale(root, args.floor_scale)
+            floor = {"scale": args.floor_scale, "pages": ours.pages, "build_s": floor_build(root),
+                     "ours_total_s": ours.total_s}
     finally:
         if args.keep:
             print(f"temporary projects kept in {work}")
@@ -325,6 +368,10 @@ def main(argv: list[str] | None = None) -> int:
     if naive:
         print(f"\nnaive full nav at {naive['scale']}x: build {naive['build_s']:.2f} s vs ours "
               f"{naive['ours_build_s']:.2f} s: {naive['ratio']:.2f}x slower")
+    if floor:
+        print(f"theme floor at {floor['scale']}x ({floor['pages']} pages of one line, no hook): build "
+              f"{floor['build_s']:.2f} s ({1000 * floor['build_s'] / floor['pages']:.2f} ms a page) vs ours "
+              f"{floor['ours_total_s']:.2f} s in all")
     results = targets(runs)
     print()
     for name, ok, figure in results:
@@ -332,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{verdict}  {name}: {figure}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"runs": [asdict(r) for r in runs], "naive": naive,
+        payload = {"runs": [asdict(r) for r in runs], "naive": naive, "floor": floor,
                    "targets": [{"target": n, "pass": ok, "figure": f} for n, ok, f in results]}
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plansite.pipeline import Project, build_outputs
+from plansite.pipeline import ROOT, Project, build_outputs, generate
 from tests.plantools import BASE_DATA, GOLDEN, make_data, run_cli, snapshot
 from tests.projectcopy import copy_project, mkdocs_build
 
@@ -47,6 +48,56 @@ def test_unchanged_data_writes_nothing(tmp_path: Path) -> None:
     data, docs = make_data(tmp_path), tmp_path / "docs"
     assert re.match(r"Generated docs/: [1-9][0-9]* written, 0 removed, 0 unchanged", _generate(data, docs))
     assert _generate(data, docs).startswith("Generated docs/: 0 written, 0 removed, ")
+
+
+UNCHANGED = "(data, templates and generator unchanged since the last run)"
+
+
+def test_unchanged_inputs_are_not_rendered_again(tmp_path: Path) -> None:
+    """The build runs the generator right after `make build` did: it must see docs/ is current."""
+    data, docs = make_data(tmp_path), tmp_path / "docs"
+    assert UNCHANGED not in _generate(data, docs)
+    before = snapshot(docs)
+    assert _generate(data, docs).rstrip().endswith(UNCHANGED + ".")
+    assert snapshot(docs) == before
+
+
+@pytest.mark.parametrize("touch", ["edit", "delete", "same size"])
+def test_a_touched_generated_page_is_regenerated(tmp_path: Path, touch: str) -> None:
+    data, docs = make_data(tmp_path), tmp_path / "docs"
+    _generate(data, docs)
+    page = docs / "measures" / "1.md"
+    original = page.read_bytes()
+    if touch == "edit":
+        page.write_text("改过的\n", encoding="utf-8")
+    elif touch == "delete":
+        page.unlink()
+    else:  # the same bytes written again: only the time tells
+        page.write_bytes(original.replace("第1条".encode(), "第9条".encode(), 1))
+    out = _generate(data, docs)
+    assert UNCHANGED not in out and out.startswith("Generated docs/: 1 written, 0 removed, ")
+    assert page.read_bytes() == original
+
+
+@pytest.mark.parametrize("change", ["data", "template", "site url"])
+def test_changed_inputs_are_rendered_again(tmp_path: Path, change: str) -> None:
+    data, templates = make_data(tmp_path), tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    project = Project(data_dir=data, templates_dir=templates, docs_dir=tmp_path / "docs")
+    generate(project)
+    assert generate(project)[1].current
+    if change == "data":
+        plan = data / "plan.yaml"
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("office: 示例区某某办公室", "office: 示例区某某委员会"), encoding="utf-8")
+    elif change == "template":
+        measure = templates / "measure.md.j2"
+        measure.write_text(measure.read_text(encoding="utf-8") + "\n本页完。\n", encoding="utf-8")
+    else:
+        project = Project(data_dir=data, templates_dir=templates, docs_dir=tmp_path / "docs",
+                          site_url="https://example.org/plan/")
+    _, report = generate(project)
+    assert not report.current and report.written
 
 
 def test_deleted_measure_page_is_removed_and_hand_written_pages_kept(tmp_path: Path) -> None:
