@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,7 @@ def _jieba() -> Any:
         import jieba
     except ImportError:
         return None
+    jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict …" on every build
     return jieba
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
-
-import jinja2
 
 from .ledger import load_history
 from .model import Plan
@@ -64,8 +63,9 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
 
 def fingerprint(project: Project) -> str:
     """A digest of everything the generated pages are made from: the data, the templates, this
-    package's code and schemas, the site URL and the template engine's version."""
-    digest = hashlib.sha256(f"{project.site_url}\0{jinja2.__version__}\n".encode())
+    package's code and schemas, the site URL and the versions of the libraries that read and render."""
+    versions = [metadata.version(name) for name in ("Jinja2", "MarkupSafe", "PyYAML", "jsonschema")]
+    digest = hashlib.sha256("\0".join([project.site_url, *versions]).encode())
     package = Path(__file__).resolve().parent
     for label, folder in (("data", project.data), ("templates", project.templates), ("plansite", package)):
         for path in sorted(folder.rglob("*")):

@@ -14,9 +14,10 @@ its peak RSS; as in `make build`, its hook finds docs/ current and only
 loads and validates the data), and prints a table and each target with
 PASS/FAIL. Once, the --naive-scale plan is also built with
 every measure and unit page in the nav, to show what the small nav saves.
-Once, the --floor-scale plan is built as a theme floor: the same mkdocs.yml,
-nav, banner, plugins and front matter, every generated page cut to one
-heading and one line, and no hook: what MkDocs and the theme cost alone.
+Once, the --floor-scale plan is built as a theme floor: every generated page
+cut to one heading and one line (front matter kept) and no hook, built with
+our mkdocs.yml, nav and banner, and again with Material's defaults: what
+MkDocs and the theme cost before any content or generator.
 """
 
 from __future__ import annotations
@@ -251,11 +252,8 @@ def naive_build(root: Path) -> float:
 FLOOR_BODY = "\n# 标题\n\n正文一行。\n"
 
 
-def floor_build(root: Path) -> float:
-    """The theme floor of a generated project: wall seconds of `mkdocs build --strict` on a copy of
-    docs/ whose generated pages keep their front matter but hold one heading and one line, with
-    mkdocs.yml minus the hook plus what the hook would have set (the nav, the banner's data)."""
-    plan = load_plan(root / "data")
+def _floor_docs(root: Path) -> None:
+    """docs-floor/: a copy of docs/ whose generated pages keep their front matter but hold one line."""
     docs, floor = root / "docs", root / "docs-floor"
     shutil.copytree(docs, floor)
     for rel in read_manifest(docs):
@@ -263,6 +261,16 @@ def floor_build(root: Path) -> float:
             text = (floor / rel).read_text(encoding="utf-8")
             head = re.match(r"---\n.*?\n---\n", text, re.DOTALL)
             (floor / rel).write_text((head.group(0) if head else "") + FLOOR_BODY, encoding="utf-8")
+
+
+def floor_build(root: Path) -> dict[str, float]:
+    """The theme floor of a generated project, in wall seconds of `mkdocs build --strict` on docs-floor/:
+
+    - "ours": our mkdocs.yml minus the hook, plus what the hook would have set (the nav, the banner);
+    - "defaults": Material with its defaults (language zh, no Google Fonts, search) and a one-page nav.
+    """
+    plan = load_plan(root / "data")
+    _floor_docs(root)
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")
     text, hooks = re.subn(r"^hooks:\n(?:  - .*\n)+", "", text, flags=re.MULTILINE)
     text = re.sub(r"^(docs_dir|site_dir):.*\n", "", text, flags=re.MULTILINE)
@@ -274,8 +282,12 @@ def floor_build(root: Path) -> float:
     text += "\n" + yaml.dump({"nav": site_nav(plan), "extra": extra}, Dumper=_Dumper, allow_unicode=True,
                              sort_keys=False)
     (root / "mkdocs-floor.yml").write_text(text, encoding="utf-8")
-    seconds, _rss = mkdocs_build(root, "mkdocs-floor.yml")
-    return round(seconds, 3)
+    defaults = {"site_name": "floor", "docs_dir": "docs-floor", "site_dir": "site-defaults",
+                "theme": {"name": "material", "language": "zh", "font": False},
+                "nav": ["index.md"], "validation": {"omitted_files": "ignore"}}
+    (root / "mkdocs-defaults.yml").write_text(yaml.safe_dump(defaults, allow_unicode=True), encoding="utf-8")
+    return {"ours": round(mkdocs_build(root, "mkdocs-floor.yml")[0], 3),
+            "defaults": round(mkdocs_build(root, "mkdocs-defaults.yml")[0], 3)}
 
 
 # --- targets and report ----------------------------------------------------------
@@ -355,8 +367,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.floor_scale:
             root = work / f"x{args.floor_scale}"
             ours = next((r for r in runs if r.scale == args.floor_scale), None) or run_scale(root, args.floor_scale)
-            floor = {"scale": args.floor_scale, "pages": ours.pages, "build_s": floor_build(root),
-                     "ours_total_s": ours.total_s}
+            seconds = floor_build(root)
+            floor = {"scale": args.floor_scale, "pages": ours.pages, "build_s": seconds["ours"],
+                     "defaults_build_s": seconds["defaults"], "ours_total_s": ours.total_s,
+                     "ours_generate_s": ours.generate_s}
     finally:
         if args.keep:
             print(f"temporary projects kept in {work}")
@@ -369,9 +383,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nnaive full nav at {naive['scale']}x: build {naive['build_s']:.2f} s vs ours "
               f"{naive['ours_build_s']:.2f} s: {naive['ratio']:.2f}x slower")
     if floor:
-        print(f"theme floor at {floor['scale']}x ({floor['pages']} pages of one line, no hook): build "
-              f"{floor['build_s']:.2f} s ({1000 * floor['build_s'] / floor['pages']:.2f} ms a page) vs ours "
-              f"{floor['ours_total_s']:.2f} s in all")
+        print(f"\ntheme floor at {floor['scale']}x, {floor['pages']} pages cut to one line each, no hook:\n"
+              f"  our mkdocs.yml, nav and banner: {floor['build_s']:.2f} s "
+              f"({1000 * floor['build_s'] / floor['pages']:.2f} ms a page)\n"
+              f"  Material's defaults:            {floor['defaults_build_s']:.2f} s "
+              f"({1000 * floor['defaults_build_s'] / floor['pages']:.2f} ms a page)\n"
+              f"  plus our generator's {floor['ours_generate_s']:.2f} s, against {floor['ours_total_s']:.2f} s "
+              f"for the real build")
     results = targets(runs)
     print()
     for name, ok, figure in results:

@@ -79,3 +79,19 @@ def test_project_generates_and_regenerates_nothing(tmp_path: Path) -> None:
     listed = str(nav)
     assert all(f"measures/{m.id}.md" in listed for m in plan.measures)
     assert all(f"units/{u.slug}.md" in listed for u in plan.units)
+
+
+def test_theme_floor_cuts_every_generated_page_and_builds_both_ways(tmp_path: Path) -> None:
+    root = tmp_path / "x1"
+    generate(bench.make_project(root, 1))
+    seconds = bench.floor_build(root)
+    assert seconds["ours"] > 0 and seconds["defaults"] > 0
+    measure = (root / "docs-floor" / "measures" / "7.md").read_text(encoding="utf-8")
+    assert measure.startswith("---\n") and "title:" in measure and measure.endswith(bench.FLOOR_BODY)
+    assert "民法典相伴" not in measure
+    for site in ("site-floor", "site-defaults"):
+        assert (root / site / "measures" / "7" / "index.html").is_file()
+        assert (root / site / "units" / "sifaju" / "tasks" / "index.html").is_file()
+    ours = (root / "site-floor" / "index.html").read_text(encoding="utf-8")
+    assert "plan-announce" in ours and "责任单位" in ours  # the banner and our nav stay in the floor
+    assert "plan-announce" not in (root / "site-defaults" / "index.html").read_text(encoding="utf-8")
