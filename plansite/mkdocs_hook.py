@@ -25,6 +25,7 @@ from plansite.problems import PlanError
 from plansite.render import site_nav
 from plansite.urls import url_of
 
+log = logging.getLogger("mkdocs.hooks.plansite")
 _built: dict[str, Plan] = {}  # the plan of the build under way, for on_post_build
 
 
@@ -34,10 +35,11 @@ def _project(config: Any) -> Project:
 
 def on_config(config: Any) -> Any:
     try:
-        plan, _report = generate(_project(config))
+        plan, report = generate(_project(config))
     except PlanError as err:
         raise PluginError("the data in data/ is invalid; docs/ and site/ were left unchanged.\n"
                           + err.report()) from None
+    log.info(f"Generated docs/: {report}")
     _built["plan"] = plan
     if not config.nav:
         config.nav = site_nav(plan)

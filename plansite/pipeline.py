@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -26,6 +28,10 @@ class Project:
     templates_dir: Path | None = None
     docs_dir: Path | None = None
     site_url: str = ""  # the public address (mkdocs.yml site_url, or $SITE_URL); "" when unknown
+
+    def __post_init__(self) -> None:
+        # MkDocs hands the hook "https://x/plan/", the command line may get "https://x/plan": one address.
+        object.__setattr__(self, "site_url", self.site_url.strip().rstrip("/"))
 
     @property
     def data(self) -> Path:
@@ -63,15 +69,17 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
 
 def fingerprint(project: Project) -> str:
     """A digest of everything the generated pages are made from: the data, the templates, this
-    package's code and schemas, the site URL and the versions of the libraries that read and render."""
+    package's code and schemas, the site URL, Python's version and those of the libraries that read
+    and render. Symlinked folders are followed, as the loader follows them."""
     versions = [metadata.version(name) for name in ("Jinja2", "MarkupSafe", "PyYAML", "jsonschema")]
-    digest = hashlib.sha256("\0".join([project.site_url, *versions]).encode())
+    digest = hashlib.sha256("\0".join([project.site_url, sys.version, *versions]).encode())
     package = Path(__file__).resolve().parent
     for label, folder in (("data", project.data), ("templates", project.templates), ("plansite", package)):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{label}/{path.relative_to(folder).as_posix()}\0".encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        files = [Path(top, name) for top, dirs, names in os.walk(folder, followlinks=True) for name in names
+                 if "__pycache__" not in Path(top).parts]
+        for path in sorted(files):
+            digest.update(f"{label}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

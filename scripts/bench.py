@@ -11,7 +11,8 @@ times generate (in process, through the library), a second generate on
 unchanged data that renders and compares every page (which must write
 nothing) and `mkdocs build --strict` (a subprocess of this venv's mkdocs, with
 its peak RSS; as in `make build`, its hook finds docs/ current and only
-loads and validates the data), and prints a table and each target with
+loads and validates the data: that part is timed in process as "hook s" and
+counted in the generator's share), and prints a table and each target with
 PASS/FAIL. Once, the --naive-scale plan is also built with
 every measure and unit page in the nav, to show what the small nav saves.
 Once, the --floor-scale plan is built as a theme floor: every generated page
@@ -177,6 +178,7 @@ class Run:
     measures: int
     pages: int
     generate_s: float
+    hook_generate_s: float  # the generator's part of build_s: the hook finds docs/ current, loads, validates
     build_s: float
     total_s: float
     peak_rss_mb: float
@@ -211,10 +213,15 @@ def run_scale(root: Path, scale: int) -> Run:
     plan, _report = generate(project)
     generate_s = time.perf_counter() - start
     _plan, again = generate(project, force=True)  # render and compare every page: what serve does on an edit
-    build_s, rss = mkdocs_build(root)  # its hook finds docs/ current (the fingerprint) and renders nothing
+    start = time.perf_counter()
+    _plan, current = generate(project)  # what the build's hook does next: docs/ is current, nothing rendered
+    hook_s = time.perf_counter() - start
+    if not current.current:
+        raise RuntimeError(f"docs/ in {root} should be current after generating")
+    build_s, rss = mkdocs_build(root)
     index = root / "site" / "search" / "search_index.json"
     pages = sum(1 for rel in read_manifest(project.docs) if rel.endswith((".md", ".html")))
-    return Run(scale, len(plan.measures), pages, round(generate_s, 3),
+    return Run(scale, len(plan.measures), pages, round(generate_s, 3), round(hook_s, 3),
                round(build_s, 3), round(generate_s + build_s, 3), round(rss, 1),
                index.stat().st_size if index.is_file() else 0, len(again.written) + len(again.removed))
 
@@ -297,7 +304,7 @@ def targets(runs: list[Run]) -> list[tuple[str, bool | None, str]]:
     """(target, PASS/FAIL or None when the scales run do not show it, the figure)."""
     by_scale = {r.scale: r for r in runs}
     big, ten = by_scale.get(100), by_scale.get(10)
-    shares = {r.scale: r.generate_s / r.total_s for r in runs}
+    shares = {r.scale: (r.generate_s + r.hook_generate_s) / r.total_s for r in runs}
     per_measure = {r.scale: r.search_index_bytes / r.measures for r in runs}
     return [
         (f"full build at 100x <= {MAX_BUILD_S_AT_100:.0f} s", big and big.total_s <= MAX_BUILD_S_AT_100,
@@ -305,7 +312,7 @@ def targets(runs: list[Run]) -> list[tuple[str, bool | None, str]]:
         (f"total time 10x -> 100x grows <= {MAX_GROWTH_10_TO_100:.0f}x",
          big and ten and big.total_s / ten.total_s <= MAX_GROWTH_10_TO_100,
          f"{big.total_s / ten.total_s:.2f}x" if big and ten else "not run"),
-        (f"generator share <= {MAX_GENERATOR_SHARE:.0%} at every scale",
+        (f"generator share (generate + hook) <= {MAX_GENERATOR_SHARE:.0%} at every scale",
          all(s <= MAX_GENERATOR_SHARE for s in shares.values()),
          ", ".join(f"{k}x {s:.1%}" for k, s in shares.items())),
         ("unchanged regenerate writes 0 files", all(r.unchanged_regenerate_writes == 0 for r in runs),
@@ -319,10 +326,11 @@ def targets(runs: list[Run]) -> list[tuple[str, bool | None, str]]:
 
 
 def table(runs: list[Run]) -> str:
-    head = ("scale", "measures", "pages", "generate s", "build s", "total s", "peak RSS MB", "search KB",
+    head = ("scale", "measures", "pages", "generate s", "hook s", "build s", "total s", "peak RSS MB", "search KB",
             "regen writes")
     rows = [head] + [
-        (f"{r.scale}x", str(r.measures), str(r.pages), f"{r.generate_s:.2f}", f"{r.build_s:.2f}",
+        (f"{r.scale}x", str(r.measures), str(r.pages), f"{r.generate_s:.2f}", f"{r.hook_generate_s:.2f}",
+         f"{r.build_s:.2f}",
          f"{r.total_s:.2f}", f"{r.peak_rss_mb:.0f}", f"{r.search_index_bytes / 1024:.0f}",
          str(r.unchanged_regenerate_writes))
         for r in runs

@@ -72,7 +72,7 @@ def test_a_touched_generated_page_is_regenerated(tmp_path: Path, touch: str) -> 
         page.write_text("改过的\n", encoding="utf-8")
     elif touch == "delete":
         page.unlink()
-    else:  # the same bytes written again: only the time tells
+    else:  # other bytes of the same length: only the modification time tells
         page.write_bytes(original.replace("第1条".encode(), "第9条".encode(), 1))
     out = _generate(data, docs)
     assert UNCHANGED not in out and out.startswith("Generated docs/: 1 written, 0 removed, ")
@@ -98,6 +98,35 @@ def test_changed_inputs_are_rendered_again(tmp_path: Path, change: str) -> None:
                           site_url="https://example.org/plan/")
     _, report = generate(project)
     assert not report.current and report.written
+
+
+def test_an_edit_behind_a_symlinked_data_folder_is_seen(tmp_path: Path) -> None:
+    data, docs = make_data(tmp_path), tmp_path / "docs"
+    shutil.move(data / "parts", tmp_path / "parts")
+    (data / "parts").symlink_to(tmp_path / "parts", target_is_directory=True)
+    _generate(data, docs)
+    part = tmp_path / "parts" / "2.yaml"
+    part.write_text(part.read_text(encoding="utf-8").replace("text: ", "text: 改：", 1), encoding="utf-8")
+    out = _generate(data, docs)
+    assert UNCHANGED not in out and not out.startswith("Generated docs/: 0 written")
+    assert "改：" in "".join(p.read_text(encoding="utf-8") for p in (docs / "measures").glob("*.md"))
+
+
+def test_the_build_right_after_the_generator_renders_nothing(tmp_path: Path) -> None:
+    """`make build`: the command line generates, then the hook finds docs/ current, SITE_URL with or
+    without its final slash (MkDocs adds one)."""
+    project = copy_project(tmp_path / "project")
+    env = {"PATH": "/usr/bin:/bin", "SITE_URL": "https://example.org/plan"}
+    subprocess.run([sys.executable, "scripts/generate_pages.py"], cwd=project, env=env, check=True,
+                   capture_output=True)
+    before = snapshot(project / "docs")
+    result = mkdocs_build(project, site_url="https://example.org/plan")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"Generated docs/: 0 written, 0 removed, [1-9][0-9]* unchanged " + re.escape(UNCHANGED),
+                     result.stderr)
+    assert snapshot(project / "docs") == before
+    assert "https://example.org/plan/measures/1/" in (project / "site" / "measures" / "1" / "index.html").read_text(
+        encoding="utf-8")
 
 
 def test_deleted_measure_page_is_removed_and_hand_written_pages_kept(tmp_path: Path) -> None:
