@@ -106,18 +106,32 @@ class History:
 
     # --- checking, and the pages for URLs that are no longer pages ---
 
-    def pages(self, plan: Plan, outputs: Outputs, templates: Path, site_url: str = "") -> Outputs:
-        """The redirect, withdrawal and renumbering pages; raise PlanError if a published URL would break."""
-        problems = list(self.problems)
-        renderer = Renderer(plan, templates, site_url=site_url, draft_numbers=self.draft_numbers)
+    def pages(self, renderer: Renderer, outputs: Outputs) -> Outputs:
+        """The redirect, withdrawal and renumbering pages; raise PlanError if a published URL would break.
+
+        `renderer` rendered `outputs` (with this history's draft numbers); it renders these pages too.
+        """
         cite: Citer = renderer.env.globals["cite"]
         live = page_urls(outputs)
         if cite.renumbered:
             live["/renumbering/"] = RENUMBERING
-        changed = {c.url: c for c in self.changes}
-        extra: dict[str, str | bytes] = {}
-        rows: dict[str, dict[str, Any]] = {}  # draft-numbered measure URL -> what became of it
+        problems = list(self.problems)
+        extra, rows = self._change_pages(renderer, outputs, live, problems)
+        self._check_ledger(live, problems)
+        if problems:
+            raise PlanError(problems)
+        if cite.renumbered:
+            extra[RENUMBERING] = self._renumbering_page(renderer, rows)
+        return extra
 
+    def _change_pages(self, renderer: Renderer, outputs: Outputs, live: dict[str, str],
+                      problems: list[Problem]) -> tuple[Outputs, dict[str, dict[str, Any]]]:
+        """A page for each declared change (a redirect, or a withdrawal notice), and for each changed URL
+        the row of the renumbering table; a change in error adds a problem instead."""
+        cite: Citer = renderer.env.globals["cite"]
+        changed = {c.url for c in self.changes}
+        extra: Outputs = {}
+        rows: dict[str, dict[str, Any]] = {}  # draft-numbered measure URL -> what became of it
         seen: dict[str, Location] = {}
         for change in self.changes:
             subject = f"change {change.url}: "
@@ -137,8 +151,6 @@ class History:
             if change.withdrawn is not None and change.reason:
                 problems.append(Problem(change.where, f"{subject}write the reason inside 'withdrawn'"))
                 continue
-            match = _MEASURE_URL.match(change.url)
-            measure_id = match.group(1) if match else ""
             if change.redirect:
                 target, _, fragment = change.redirect.partition("#")
                 if target not in live:
@@ -154,15 +166,22 @@ class History:
                     "redirect.html.j2", path, change=change, target=relative, target_title=title,
                     canonical=cite.absolute(target) if cite.site_url else relative.partition("#")[0],
                 )[1]
-                rows[change.url] = {"target": live[target], "fragment": fragment, "title": title or target}
+                rows[change.url] = {"change": change, "target": live[target], "fragment": fragment,
+                                    "title": title or target}
             else:
                 assert change.withdrawn is not None
+                match = _MEASURE_URL.match(change.url)
+                measure_id = match.group(1) if match else ""
                 number = change.withdrawn.get("number") or self.draft_numbers.get(measure_id, 0)
                 path = _withdrawn_path(change.url)
                 extra[path] = renderer.page("withdrawn.md.j2", path, change=change, withdrawn=change.withdrawn,
                                             measure_id=measure_id, number=number)[1]
-                rows[change.url] = {"target": path, "fragment": "", "title": ""}
+                rows[change.url] = {"change": change, "target": path, "fragment": "", "title": ""}
+        return extra, rows
 
+    def _check_ledger(self, live: dict[str, str], problems: list[Problem]) -> None:
+        """Every URL in the ledger, once, still resolves: to a page, or to a declared change."""
+        changed = {c.url for c in self.changes}
         first_at: dict[str, Location] = {}
         for entry in self.ledger:
             if entry.url in first_at:
@@ -175,20 +194,19 @@ class History:
                     entry.where, f"{entry.url} was published but would no longer resolve",
                     f"say what became of it in {self.data_dir.name}/{CHANGES}: 'redirect: <URL>' if it moved or "
                     "was merged, 'withdrawn: {reason, text}' if it was withdrawn; or restore the page"))
-        if problems:
-            raise PlanError(problems)
 
-        if cite.renumbered:
-            measures = {m.id: m for m in plan.measures}
-            table = []
-            for measure_id, draft in sorted(self.draft_numbers.items(), key=lambda item: item[1]):
-                url = f"/measures/{measure_id}/"
-                if measure_id in cite.renumbered:
-                    table.append({"draft": draft, "measure": measures[measure_id], "change": None})
-                elif url in rows:
-                    table.append({"draft": draft, "measure": None, "change": changed[url], **rows[url]})
-            extra[RENUMBERING] = renderer.page("renumbering.md.j2", RENUMBERING, rows=table)[1]
-        return extra
+    def _renumbering_page(self, renderer: Renderer, rows: dict[str, dict[str, Any]]) -> str:
+        """/renumbering/: each draft number, in order, with the measure's new number or what became of it."""
+        cite: Citer = renderer.env.globals["cite"]
+        measures = {m.id: m for m in renderer.plan.measures}
+        table = []
+        for measure_id, draft in sorted(self.draft_numbers.items(), key=lambda item: item[1]):
+            url = f"/measures/{measure_id}/"
+            if measure_id in cite.renumbered:
+                table.append({"draft": draft, "measure": measures[measure_id], "change": None})
+            elif url in rows:
+                table.append({"draft": draft, "measure": None, **rows[url]})
+        return renderer.page("renumbering.md.j2", RENUMBERING, rows=table)[1]
 
     # --- recording ---
 

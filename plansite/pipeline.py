@@ -12,7 +12,7 @@ from pathlib import Path
 from .ledger import load_history
 from .model import Plan
 from .problems import PlanError
-from .render import Outputs, render_site
+from .render import Outputs, Renderer
 from .validate import load_plan
 from .write import WriteReport, is_current, write_outputs
 
@@ -63,8 +63,9 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
         problems += err.problems
     if problems:
         raise PlanError(problems)
-    outputs = render_site(plan, project.templates, project.site_url, history.draft_numbers)
-    return plan, {**outputs, **history.pages(plan, outputs, project.templates, project.site_url)}
+    renderer = Renderer(plan, project.templates, project.site_url, history.draft_numbers)
+    outputs = renderer.pages()
+    return plan, {**outputs, **history.pages(renderer, outputs)}
 
 
 def fingerprint(project: Project) -> str:
