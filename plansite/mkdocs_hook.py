@@ -22,7 +22,7 @@ from plansite import search
 from plansite.model import Plan
 from plansite.pipeline import Project, generate
 from plansite.problems import PlanError
-from plansite.render import site_nav
+from plansite.render import site_description, site_nav
 from plansite.urls import url_of
 
 log = logging.getLogger("mkdocs.hooks.plansite")
@@ -43,6 +43,8 @@ def on_config(config: Any) -> Any:
     _built["plan"] = plan
     if not config.nav:
         config.nav = site_nav(plan)
+    if not config.site_description:  # follows the data: no "征求意见稿" left behind once the plan is final
+        config.site_description = site_description(plan)
     if jieba := _jieba():  # keep unit names whole: 区人社局, not 区人/社局
         for word in search.jieba_words(plan):
             jieba.add_word(word)

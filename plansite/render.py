@@ -159,6 +159,12 @@ def render_site(plan: Plan, templates: Path, site_url: str = "",
     return Renderer(plan, templates, site_url, draft_numbers).pages()
 
 
+def site_description(plan: Plan) -> str:
+    """The site's description (search engines show it): the plan's title, and its status while a draft."""
+    status = f"（{plan.status}）" if plan.is_draft else ""
+    return f"{plan.full_title}{status}：全文、逐条措施、责任单位与搜索"
+
+
 def site_nav(plan: Plan) -> list[dict[str, Any]]:
     """A small navigation: home, each part with its sections, and the indexes.
 

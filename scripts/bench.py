@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from plansite.pipeline import Project, generate  # noqa: E402
-from plansite.render import page_path, site_nav  # noqa: E402
+from plansite.render import page_path, site_description, site_nav  # noqa: E402
 from plansite.validate import load_plan  # noqa: E402
 from plansite.write import read_manifest  # noqa: E402
 
@@ -273,7 +273,7 @@ def _floor_docs(root: Path) -> None:
 def floor_build(root: Path) -> dict[str, float]:
     """The theme floor of a generated project, in wall seconds of `mkdocs build --strict` on docs-floor/:
 
-    - "ours": our mkdocs.yml minus the hook, plus what the hook would have set (the nav, the banner);
+    - "ours": our mkdocs.yml minus the hook, plus what the hook would have set (nav, banner, description);
     - "defaults": Material with its defaults (language zh, no Google Fonts, search) and a one-page nav.
     """
     plan = load_plan(root / "data")
@@ -286,8 +286,8 @@ def floor_build(root: Path) -> dict[str, float]:
         raise RuntimeError("the floor expects mkdocs.yml to name one hook, and no nav or extra")
     extra = {"plan": {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
                       "email": plan.consultation.email}}
-    text += "\n" + yaml.dump({"nav": site_nav(plan), "extra": extra}, Dumper=_Dumper, allow_unicode=True,
-                             sort_keys=False)
+    hooked = {"site_description": site_description(plan), "nav": site_nav(plan), "extra": extra}
+    text += "\n" + yaml.dump(hooked, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     (root / "mkdocs-floor.yml").write_text(text, encoding="utf-8")
     defaults = {"site_name": "floor", "docs_dir": "docs-floor", "site_dir": "site-defaults",
                 "theme": {"name": "material", "language": "zh", "font": False},

@@ -83,6 +83,14 @@ def final_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
+def test_the_site_description_says_draft_only_while_it_is_one(draft_site: Path, final_site: Path) -> None:
+    description = re.compile(r'<meta name="description" content="([^"]*)"')
+    [draft] = description.findall((draft_site / "measures" / "1" / "index.html").read_text(encoding="utf-8"))
+    [final] = description.findall((final_site / "measures" / "1" / "index.html").read_text(encoding="utf-8"))
+    assert draft == "示例区某某建设实施方案（2021—2023年）（征求意见稿）：全文、逐条措施、责任单位与搜索"
+    assert final == draft.replace("（征求意见稿）", "") and "征求意见稿" not in final
+
+
 # --- feedback ---------------------------------------------------------------------
 
 
