@@ -1,7 +1,8 @@
 """A throwaway copy of the project (fixture plan by default), built with MkDocs, served, opened in Chromium.
 
 Used by tests/test_ledger.py and tests/test_feedback.py; their browser tests use the session's
-`browser` fixture (tests/conftest.py).
+`browser` fixture (tests/conftest.py) through `browse`. `serve` and `local_only` also serve the
+fixtures of tests/browser/.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from tests.plantools import ROOT, make_data
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page, Route
+
+LOCAL_HOST = "127.0.0.1"
 COPIED = ("mkdocs.yml", "templates", "overrides", "plansite", "scripts", "docs/assets")
 
 
@@ -86,3 +92,45 @@ def serve(site: Path) -> Iterator[str]:
         httpd.server_close()
         thread.join(timeout=5)
 
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "about") and parts.hostname != LOCAL_HOST
+
+
+@contextlib.contextmanager
+def local_only(context: BrowserContext) -> Iterator[BrowserContext]:
+    """Abort and record every request of `context` to a host other than 127.0.0.1 (CDN, fonts,
+    analytics, ...); on leaving, close the context and fail if there was any."""
+    external: list[str] = []
+
+    def record(url: str) -> None:
+        if _is_external(url) and url not in external:
+            external.append(url)
+
+    def on_route(route: Route) -> None:
+        if _is_external(route.request.url):
+            record(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", on_route)
+    context.on("request", lambda request: record(request.url))  # also sees what routing might not
+    try:
+        yield context
+    finally:
+        context.close()
+    assert not external, f"requests to other hosts than {LOCAL_HOST}:\n" + "\n".join(external)
+
+
+@contextlib.contextmanager
+def browse(site: Path, browser: Browser, init_script: str = "", **options: Any) -> Iterator[tuple[str, Page]]:
+    """Serve a built site and open a page on it in a fresh local-only context: yields (base URL, page).
+
+    `options` go to browser.new_context; `init_script` runs in every page before the site's own."""
+    options = {"locale": "zh-CN", "service_workers": "block", **options}
+    with serve(site) as base, local_only(browser.new_context(**options)) as context:
+        if init_script:
+            context.add_init_script(init_script)
+        yield base, context.new_page()

@@ -13,7 +13,7 @@ import pytest
 from plansite.cite import Citer, chinese_date
 from plansite.validate import load_plan
 from tests.plantools import ROOT, make_data, run_cli
-from tests.projectcopy import copy_project, edit_yaml, mkdocs_build, serve
+from tests.projectcopy import browse, copy_project, edit_yaml, mkdocs_build
 
 FIXTURE_TITLE = "《示例区某某建设实施方案（2021—2023年）》"
 CITATION_1 = f"{FIXTURE_TITLE}（征求意见稿），示例区某某办公室，2023年1月2日，第1条。"
@@ -185,49 +185,34 @@ def test_the_cli_takes_the_site_url_from_the_environment(tmp_path: Path, monkeyp
 
 @pytest.mark.browser
 def test_copy_buttons_copy_the_citation_and_the_url(draft_site: Path, browser: Any) -> None:
-    with serve(draft_site) as base:
-        context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-        try:
-            page = context.new_page()
-            page.goto(base + "measures/1/")
-            button = page.locator("button[data-copy-target=cite-text]")
-            assert button.is_visible()
-            button.click()
-            page.wait_for_function("document.querySelector('[data-copy-target=cite-text]').textContent === '已复制'")
-            assert page.evaluate("navigator.clipboard.readText()") == CITATION_1
-            page.locator("button[data-copy-target=cite-url]").click()
-            page.wait_for_function("document.querySelector('[data-copy-target=cite-url]').textContent === '已复制'")
-            assert page.evaluate("navigator.clipboard.readText()") == f"{SITE_URL}measures/1/"
-        finally:
-            context.close()
+    with browse(draft_site, browser, permissions=["clipboard-read", "clipboard-write"]) as (base, page):
+        page.goto(base + "measures/1/")
+        button = page.locator("button[data-copy-target=cite-text]")
+        assert button.is_visible()
+        button.click()
+        page.wait_for_function("document.querySelector('[data-copy-target=cite-text]').textContent === '已复制'")
+        assert page.evaluate("navigator.clipboard.readText()") == CITATION_1
+        page.locator("button[data-copy-target=cite-url]").click()
+        page.wait_for_function("document.querySelector('[data-copy-target=cite-url]').textContent === '已复制'")
+        assert page.evaluate("navigator.clipboard.readText()") == f"{SITE_URL}measures/1/"
 
 
 @pytest.mark.browser
 def test_without_navigator_clipboard_the_text_is_selected(draft_site: Path, browser: Any) -> None:
-    with serve(draft_site) as base:
-        context = browser.new_context()
-        context.add_init_script("delete Navigator.prototype.clipboard")
-        try:
-            page = context.new_page()
-            page.goto(base + "measures/1/")
-            assert page.evaluate("navigator.clipboard") is None
-            page.locator("button[data-copy-target=cite-text]").click()
-            assert page.evaluate("window.getSelection().toString()") == CITATION_1
-            assert page.locator("button[data-copy-target=cite-text]").inner_text() in (
-                "已复制", "已选中，请按 Ctrl+C 复制")
-        finally:
-            context.close()
+    with browse(draft_site, browser, init_script="delete Navigator.prototype.clipboard") as (base, page):
+        page.goto(base + "measures/1/")
+        assert page.evaluate("navigator.clipboard") is None
+        page.locator("button[data-copy-target=cite-text]").click()
+        assert page.evaluate("window.getSelection().toString()") == CITATION_1
+        assert page.locator("button[data-copy-target=cite-text]").inner_text() in (
+            "已复制", "已选中，请按 Ctrl+C 复制")
 
 
 @pytest.mark.browser
 def test_the_feedback_link_is_a_plain_mailto_link(draft_site: Path, browser: Any) -> None:
-    with serve(draft_site) as base:
-        page = browser.new_page()
-        try:
-            page.goto(base + "measures/1/")
-            link = page.get_by_role("link", name="对本条提出意见")
-            assert link.count() == 1
-            address, fields = decode_mailto(link.get_attribute("href") or "")
-            assert address == "demo@example.org" and fields["subject"] == f"意见：{FIXTURE_TITLE}第1条"
-        finally:
-            page.close()
+    with browse(draft_site, browser) as (base, page):
+        page.goto(base + "measures/1/")
+        link = page.get_by_role("link", name="对本条提出意见")
+        assert link.count() == 1
+        address, fields = decode_mailto(link.get_attribute("href") or "")
+        assert address == "demo@example.org" and fields["subject"] == f"意见：{FIXTURE_TITLE}第1条"

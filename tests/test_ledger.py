@@ -10,7 +10,7 @@ import pytest
 
 from plansite.ledger import url_of
 from tests.plantools import make_data, run_cli, snapshot
-from tests.projectcopy import add_change, copy_project, delete_measure, edit_yaml, mkdocs_build, serve
+from tests.projectcopy import add_change, browse, copy_project, delete_measure, edit_yaml, mkdocs_build
 
 BROKEN_2 = re.compile(r"^data/published-urls\.txt:(\d+): /measures/2/ was published but would no longer resolve "
                       r"\(say what became of it in data/url-changes\.yaml: ", re.M)
@@ -225,25 +225,17 @@ def test_the_built_site_has_the_withdrawal_and_redirect_pages(changed_site: Path
 @pytest.mark.browser
 @pytest.mark.parametrize("old", ["measures/2/", "measures/4/"])
 def test_in_a_browser_the_old_url_lands_on_the_new_page(changed_site: Path, browser: Any, old: str) -> None:
-    with serve(changed_site) as base:
-        page = browser.new_page()
-        try:
-            page.goto(base + old)
-            page.wait_for_url(base + "measures/1/", timeout=10_000)
-            assert page.locator("h1").first.inner_text().startswith("第1条 开展")
-        finally:
-            page.close()
+    with browse(changed_site, browser) as (base, page):
+        page.goto(base + old)
+        page.wait_for_url(base + "measures/1/", timeout=10_000)
+        assert page.locator("h1").first.inner_text().startswith("第1条 开展")
 
 
 @pytest.mark.browser
 def test_in_a_browser_the_withdrawn_url_shows_the_notice(changed_site: Path, browser: Any) -> None:
-    with serve(changed_site) as base:
-        page = browser.new_page()
-        try:
-            response = page.goto(base + "measures/3/")
-            assert response is not None and response.status == 200
-            assert page.url == base + "measures/3/"
-            assert page.locator("h1").first.inner_text() == "第3条（已撤销）"
-            assert page.locator(".withdrawn-text").inner_text() == "加强组织领导"
-        finally:
-            page.close()
+    with browse(changed_site, browser) as (base, page):
+        response = page.goto(base + "measures/3/")
+        assert response is not None and response.status == 200
+        assert page.url == base + "measures/3/"
+        assert page.locator("h1").first.inner_text() == "第3条（已撤销）"
+        assert page.locator(".withdrawn-text").inner_text() == "加强组织领导"

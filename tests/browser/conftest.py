@@ -16,6 +16,7 @@ Material's search box and returns the results as shown, best first.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -26,14 +27,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.projectcopy import serve
+from tests.projectcopy import local_only, serve
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-LOCAL_HOST = "127.0.0.1"
 
 SEARCH_INPUT = "input.md-search__input"
 SEARCH_META = ".md-search-result__meta"
@@ -78,43 +78,17 @@ def page(browser: Browser, server: str) -> Iterator[Callable[..., Page]]:
     """Factory: page(path="/") opens `path` of the site in a new context and returns the page.
 
     Every request to a host other than 127.0.0.1 (CDN, fonts, analytics, ...) is aborted and
-    recorded; the test fails at teardown if there was any.
+    recorded; the test fails at teardown if there was any (tests.projectcopy.local_only).
     """
-    external: list[str] = []
-    contexts = []
+    with contextlib.ExitStack() as contexts:
 
-    def is_external(url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme not in ("data", "blob", "about") and parts.hostname != LOCAL_HOST
+        def open_page(path: str = "/", *, wait_until: str = "load") -> Page:
+            context = contexts.enter_context(local_only(browser.new_context(locale="zh-CN", service_workers="block")))
+            new_page = context.new_page()
+            new_page.goto(urljoin(server, path.lstrip("/")), wait_until=wait_until)
+            return new_page
 
-    def record(url: str) -> None:
-        if url not in external:
-            external.append(url)
-
-    def on_route(route: Route) -> None:
-        if is_external(route.request.url):
-            record(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    def on_request(request: Any) -> None:  # also sees what routing might not (belt and braces)
-        if is_external(request.url):
-            record(request.url)
-
-    def open_page(path: str = "/", *, wait_until: str = "load") -> Page:
-        context = browser.new_context(locale="zh-CN", service_workers="block")
-        contexts.append(context)
-        context.route("**/*", on_route)
-        context.on("request", on_request)
-        new_page = context.new_page()
-        new_page.goto(urljoin(server, path.lstrip("/")), wait_until=wait_until)
-        return new_page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not external, "requests to other hosts than 127.0.0.1:\n" + "\n".join(external)
+        yield open_page
 
 
 @pytest.fixture(scope="session")
