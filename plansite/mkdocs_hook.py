@@ -18,10 +18,11 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite import search
+from plansite import progress, search
 from plansite.model import Plan
 from plansite.pipeline import Project, generate
 from plansite.problems import PlanError
+from plansite.progress_pages import INDEX as PROGRESS_INDEX
 from plansite.render import site_description, site_nav
 from plansite.urls import url_of
 
@@ -43,6 +44,8 @@ def on_config(config: Any) -> Any:
     _built["plan"] = plan
     if not config.nav:
         config.nav = site_nav(plan)
+        if progress.present(_project(config).data):  # the progress pages exist only with progress data
+            config.nav.insert(-2, {"落实情况": PROGRESS_INDEX})
     if not config.site_description:  # follows the data: no "征求意见稿" left behind once the plan is final
         config.site_description = site_description(plan)
     if jieba := _jieba():  # keep unit names whole: 区人社局, not 区人/社局

@@ -12,6 +12,7 @@ from pathlib import Path
 from .ledger import load_history
 from .model import Plan
 from .problems import PlanError
+from .progress import load_progress
 from .render import Outputs, Renderer
 from .validate import load_plan
 from .write import WriteReport, is_current, write_outputs
@@ -53,17 +54,22 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
     redirect or withdrawal page data/url-changes.yaml declares for it.
     """
     problems = []
+    plan = None
     try:
         plan = load_plan(project.data)
+    except PlanError as err:
+        problems += err.problems
+    try:
+        progress = load_progress(project.data, plan)
     except PlanError as err:
         problems += err.problems
     try:
         history = load_history(project.data)
     except PlanError as err:
         problems += err.problems
-    if problems:
+    if problems or plan is None:
         raise PlanError(problems)
-    renderer = Renderer(plan, project.templates, project.site_url, history.draft_numbers)
+    renderer = Renderer(plan, project.templates, project.site_url, history.draft_numbers, progress)
     outputs = renderer.pages()
     return plan, {**outputs, **history.pages(renderer, outputs)}
 

@@ -21,6 +21,8 @@ from .cite import Citer
 from .markdown import finalize, html_text, md_escape, summary, yaml_string
 from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Location, Measure, Plan, Unit
 from .problems import PlanError, Problem
+from .progress import Progress
+from .progress_pages import ProgressView
 from .urls import page_path, page_url, relative_url
 
 GENERATED_MARK = "# 本页由 scripts/generate_pages.py 根据 data/ 生成，请勿直接编辑。"
@@ -93,10 +95,13 @@ def make_environment(templates: Path) -> jinja2.Environment:
 class Renderer:
     """Renders each page kind with its template; `href` links are relative to the page."""
 
-    def __init__(self, plan: Plan, templates: Path, site_url: str = "", draft_numbers: dict[str, int] | None = None):
+    def __init__(self, plan: Plan, templates: Path, site_url: str = "", draft_numbers: dict[str, int] | None = None,
+                 progress: Progress | None = None):
         self.plan = plan
         self.env = make_environment(templates)
         self.env.globals["cite"] = Citer(plan, site_url, draft_numbers)
+        self.progress = ProgressView(plan, progress) if progress is not None else None
+        self.env.globals["progress"] = self.progress  # None: the progress includes render nothing
         self.tasks = unit_tasks(plan)
         measures = plan.measures
         self.neighbours = {
@@ -146,6 +151,9 @@ class Renderer:
                   self.page("topics.md.j2", "topics.md"),
                   self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS)]
         data_files = exports.data_files(plan)
+        if self.progress is not None:
+            pages += self.progress.pages(self)
+            data_files.update(self.progress.data_files())
         counts = Counter([path for path, _ in pages] + list(data_files))
         if twice := sorted(path for path, n in counts.items() if n > 1):
             raise PlanError([Problem(Location(f"docs/{path}"), "two pages would be written to the same file",
