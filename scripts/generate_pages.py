@@ -2,7 +2,8 @@
 """Generate the site's Markdown pages in docs/ from the YAML in data/.
 
     python scripts/generate_pages.py            validate, then write docs/
-    python scripts/generate_pages.py --check    validate only; write nothing
+    python scripts/generate_pages.py --check    validate only; write nothing; list every lead unit ×
+                                                measure × period without a progress entry
     python scripts/generate_pages.py --record-urls
                                                 validate, then add every page's URL to
                                                 data/published-urls.txt (the ledger); write no page
@@ -24,6 +25,7 @@ from plansite.ledger import LEDGER, load_history
 from plansite.model import Plan
 from plansite.pipeline import Project, build_outputs, generate
 from plansite.problems import PlanError
+from plansite.progress import coverage_report, load_progress
 
 
 def alias_report(plan: Plan) -> str:
@@ -58,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"OK: {len(plan.parts)} parts, {len(plan.sections)} sections, {len(plan.measures)} measures, "
                   f"{len(plan.units)} units; {len(outputs)} pages would be generated.")
             print(alias_report(plan))
+            print(coverage_report(plan, load_progress(project.data, plan)))
         else:
             plan, report = generate(project)
             print(f"Generated docs/: {report}.")
