@@ -339,27 +339,27 @@ class _Loader:
             return None
         entries, seen = [], {}
         for i, raw in enumerate(doc.data["entries"]):
+            measure_id = str(raw["measure"])
+            if measure_id in seen:
+                self.problem(doc.where(("entries", i, "measure")), f"measure {measure_id}: reported twice for "
+                             f"{period.key}", f"the first one is at line {seen[measure_id].line}; one entry a measure")
+                continue
+            seen[measure_id] = doc.where(("entries", i))
             entry = self.entry(doc, ("entries", i), raw, unit, period, statuses)
-            if entry is None:
-                continue
-            if entry.measure.id in seen:
-                self.problem(doc.where(("entries", i, "measure")),
-                             f"measure {entry.measure.id}: reported twice for {period.key}",
-                             f"the first one is at line {seen[entry.measure.id].line}; one entry per measure")
-                continue
-            seen[entry.measure.id] = entry.where
-            entries.append(entry)
+            if entry is not None:
+                entries.append(entry)
         submitted = doc.data.get("submitted", "")
         if submitted:
             self.check_date(doc, ("submitted",), submitted, None, "submitted")
         return Report(period, unit, submitted, tuple(entries), doc.where(()))
 
-    def check_date(self, doc: YamlDoc, path: Path_, text: str, period: Period | None, what: str) -> None:
+    def check_date(self, doc: YamlDoc, path: Path_, text: str, period: Period | None, what: str,
+                   subject: str = "") -> None:
         day = parse_date(text)
         if day is None:
-            self.problem(doc.where(path), f"'{what}' '{text}' is not a date", "write it as '2023-06-30'")
+            self.problem(doc.where(path), f"{subject}'{what}' '{text}' is not a date", "write it as '2023-06-30'")
         elif period is not None and day not in period:
-            self.problem(doc.where(path), f"'{what}' {text} lies outside the period {period.key}",
+            self.problem(doc.where(path), f"{subject}'{what}' {text} lies outside the period {period.key}",
                          f"{period.key} runs from {period.start} to {period.end}")
 
     def entry(self, doc: YamlDoc, path: Path_, raw: dict, unit: Unit, period: Period,
@@ -380,11 +380,11 @@ class _Loader:
             if statuses:
                 self.problem(doc.where((*path, "status")), f"{subject}undeclared status '{raw['status']}'",
                              did_you_mean(raw["status"], statuses) or "declared: " + "、".join(statuses))
-        self.check_date(doc, (*path, "as_of"), raw["as_of"], period, "as_of")
+        self.check_date(doc, (*path, "as_of"), raw["as_of"], period, "as_of", subject)
         for j, milestone in enumerate(raw.get("milestones", [])):
-            self.check_date(doc, (*path, "milestones", j, "date"), milestone["date"], None, "date")
+            self.check_date(doc, (*path, "milestones", j, "date"), milestone["date"], None, "date", subject)
         for j, item in enumerate(raw.get("evidence", [])):
-            self.check_date(doc, (*path, "evidence", j, "date"), item["date"], None, "date")
+            self.check_date(doc, (*path, "evidence", j, "date"), item["date"], None, "date", subject)
             if not item.get("link") and not item.get("file"):
                 self.problem(doc.where((*path, "evidence", j)), f"{subject}evidence '{item['title']}' has neither "
                              "'link' nor 'file'", "give the document's address or its file reference (文号)")
