@@ -216,6 +216,7 @@ class _SheetReader:
     def __init__(self, path: Path, plan: Plan, progress: Progress, problems: list[Problem]):
         self.path, self.plan, self.progress, self.problems = path, plan, progress, problems
         self.name = path.name
+        self.refused: set[str] = set()  # cells already reported (a formula): not also "empty"
 
     def problem(self, cell: str, message: str, hint: str = "", sheet: str = SHEET) -> None:
         where = f"{self.name}:{sheet}!{cell}" if cell else self.name
@@ -259,6 +260,7 @@ class _SheetReader:
         value = cell.value
         where = f"{LETTER[key]}{r}"
         if cell.data_type == "f" or not isinstance(value, (str, int, float, datetime.date, type(None))):
+            self.refused.add(where)
             self.problem(where, f"a formula is not allowed here: {str(value)[:40]}",
                          "type the text itself; to begin a text with =, type ' before it")
             return ""
@@ -272,6 +274,7 @@ class _SheetReader:
             value = int(value)
         text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
         if _CONTROL.search(text):
+            self.refused.add(where)
             self.problem(where, "the text contains a control character", "delete it; it often comes from a PDF")
             return ""
         return text
@@ -321,7 +324,7 @@ class _SheetReader:
             self.problem(f"{LETTER['as_of']}{r}", f"{subject}the date {as_of} lies outside {period.key}",
                          f"{period.key} runs from {period.start} to {period.end}")
         progress = self.percent(f"{LETTER['progress']}{r}", v["progress"], subject)
-        if not v["summary"]:
+        if not v["summary"] and f"{LETTER['summary']}{r}" not in self.refused:
             self.problem(f"{LETTER['summary']}{r}", f"{subject}进展情况 is empty", "say briefly what was done")
         milestones = self.milestones(f"{LETTER['milestones']}{r}", v["milestones"], subject)
         evidence = self.evidence(f"{LETTER['evidence']}{r}", v["evidence"], subject)

@@ -24,6 +24,10 @@ from plansite.problems import PlanError
 from plansite.progress_sheets import import_sheets, write_sheets
 
 
+def count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the data folder (default: data/)")
@@ -53,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path.relative_to(args.data.parent) if path.is_relative_to(args.data.parent) else path}: "
                       + ("written" if changed else "unchanged"))
             changed = sum(c for _, c in results)
-            print(f"Read {len(args.files)} sheets: {changed} files written, {len(results) - changed} unchanged, "
-                  f"{len(args.files) - len(results)} sheets with no row filled in (no file).")
+            print(f"Read {count(len(args.files), 'sheet')}: {count(changed, 'file')} written, "
+                  f"{len(results) - changed} unchanged, {len(args.files) - len(results)} with no row filled in.")
     except PlanError as err:
         print(err.report(), file=sys.stderr)
         return 1
