@@ -3,6 +3,7 @@
 # make serve  - live preview on http://127.0.0.1:8000/, regenerating when data/ or templates/ change
 # make check  - validate data/ only and list every alias that was resolved
 # make bench  - the scale benchmark (README, "Performance")
+# make example - the example project with fictitious progress reports, built into build/example/site
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test serve check bench lint clean
+.PHONY: build test serve check bench lint clean example
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ lint: $(BIN)/.installed
 
 test: build lint
 	$(BIN)/python -m pytest
+
+example: $(BIN)/.installed
+	$(BIN)/python scripts/build_example.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python scripts/bench.py --scales 1,10,100

@@ -148,7 +148,7 @@ class ProgressView:
         order = {u.slug: i for i, u in enumerate(self.plan.units)}
         rows = []
         for m in part.measures:
-            entries = sorted(found.get(m.id, []), key=lambda e: order[e.unit.slug])
+            entries = sorted(found.get(m.id, []), key=lambda e: (ROLES.index(e.role), order[e.unit.slug]))
             reported = {e.unit.slug for e in entries} | {e.via.slug for e in entries if e.via}
             missing = [u for u in m.units("lead") if u.slug not in reported]
             progress = [f"{e.unit.name}：{e.summary}" for e in entries]

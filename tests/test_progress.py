@@ -130,7 +130,7 @@ def test_a_measure_page_shows_each_unit_and_the_timeline(outputs: dict[str, str 
     page = str(outputs["measures/1.md"])
     section = page[page.index("## 落实情况"):page.index('<div class="plan-cite"')]
     assert "| [区司法局](../units/sifaju/progress.md) | 牵头单位 | <span class=\"progress-status " \
-           "progress-status--done\">已完成</span> 100% | 2023-12-10（2023年下半年） |" in section
+           "progress-status--done\">已完成</span> 100% | 2023-12-10 |" in section
     assert "| [区直各部门](../units/quzhi-gebumen.md) | 参加单位 | <span class=\"progress-status " \
            "progress-status--unreported\">未报送</span> | — |" in section
     # newest first, each dated, with its period's report linked
