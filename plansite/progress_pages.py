@@ -73,6 +73,7 @@ class ProgressView:
         self.statuses = progress.statuses
         self.status_names = progress.status_names
         self.UNREPORTED = UNREPORTED
+        self.columns = PROGRESS_COLUMNS
         self.timelines = progress.by_measure()
         self.assigned = {p.key: progress.assignments(plan, p) for p in self.periods}
         self.carded = {u.slug for u in self.card_units()}

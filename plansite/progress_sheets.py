@@ -26,7 +26,8 @@ from typing import Any
 import openpyxl
 import yaml
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .model import ROLE_LABELS, ROLES, Location, Measure, Plan, Unit
@@ -37,6 +38,14 @@ from .validate import load_plan
 SHEET = "任务台账"
 META = "plansite"  # a very hidden sheet: which unit and period the workbook is for
 FIRST_ROW = 3  # row 1: title, row 2: headers
+
+
+@dataclass(frozen=True, order=True)
+class Cell(Location):
+    """A cell of a workbook, shown as `file.xlsx:任务台账!C7` and sorted by row, then column."""
+
+    def __str__(self) -> str:
+        return f"{self.file}{get_column_letter(self.col)}{self.line}" if self.line else self.file
 
 
 @dataclass(frozen=True)
@@ -219,8 +228,12 @@ class _SheetReader:
         self.refused: set[str] = set()  # cells already reported (a formula): not also "empty"
 
     def problem(self, cell: str, message: str, hint: str = "", sheet: str = SHEET) -> None:
-        where = f"{self.name}:{sheet}!{cell}" if cell else self.name
-        self.problems.append(Problem(Location(where), message, hint))
+        if not cell:
+            self.problems.append(Problem(Cell(self.name), message, hint))
+            return
+        letter, row = coordinate_from_string(cell)
+        self.problems.append(Problem(Cell(f"{self.name}:{sheet}!", row, column_index_from_string(letter)), message,
+                                     hint))
 
     def read(self) -> tuple[Unit, Period, list[dict[str, Any]]] | None:
         try:
@@ -426,7 +439,7 @@ def read_sheets(paths: list[Path], plan: Plan, progress: Progress) -> dict[tuple
         unit, period, entries = result
         key = (period.key, unit.slug)
         if key in first:
-            problems.append(Problem(Location(path.name), f"a second sheet of {unit.name} for {period.key}",
+            problems.append(Problem(Cell(path.name), f"a second sheet of {unit.name} for {period.key}",
                                     f"the first one is {first[key]}; import one sheet per unit and period"))
             continue
         first[key] = path.name

@@ -145,7 +145,7 @@ def test_a_measure_page_shows_each_unit_and_the_timeline(outputs: dict[str, str 
     assert "| [区教育局](../units/jiaoyuju/progress.md) | 牵头单位（区直各部门） |" in seven
     # text from a report is text: no emphasis, no table cell
     two = str(outputs["measures/2.md"])
-    assert r"注意：\*这不是强调\*，a\|b 也不是表格。" in two
+    assert r"注意：\*这不是强调\*，a\|b 也不是表格，&lt;b&gt;也不是粗体&lt;/b&gt;。" in two
 
 
 def test_the_period_report_is_in_the_usual_shape(outputs: dict[str, str | bytes]) -> None:
@@ -187,7 +187,9 @@ def test_open_data_reads_back_and_follows_its_schema(outputs: dict[str, str | by
     first = rows[0]
     assert (first["period"], first["unit_name"], first["measure_number"], first["status"], first["progress"]) == (
         "2023-H1", "区司法局", "1", "序时推进", "40")
-    assert "progress.csv" in str(outputs["data/index.md"])
+    page = str(outputs["data/index.md"])
+    assert "[progress.csv](progress.csv)" in page and "## progress.csv 各列" in page
+    assert "| `reason` | 调整原因 |" in page
 
 
 def test_a_formula_in_a_report_is_text_in_the_csv(tmp_path: Path) -> None:

@@ -103,3 +103,12 @@ def test_search_finds_progress_text(reader: tuple[str, Page]) -> None:
         assert "/measures/4/" in found and "/progress/2023-H2/" in found, (query, found)
         assert not [href for href in found if href.startswith("/units/")]  # the report cards are not indexed
         page.goto(base)
+
+
+def test_report_text_is_shown_as_written(reader: tuple[str, Page]) -> None:
+    base, page = reader
+    page.goto(base + "measures/2/")
+    summary = page.locator(".progress-summary").first
+    assert summary.inner_text() == ("普法责任清单覆盖区直部门42家；发布以案释法典型案例10件。"
+                                    "注意：*这不是强调*，a|b 也不是表格，<b>也不是粗体</b>。")
+    assert summary.locator("b, em, strong").count() == 0
