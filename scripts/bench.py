@@ -2,6 +2,7 @@
 """The scale benchmark: the whole pipeline on synthetic plans N times the size of data/.
 
     python scripts/bench.py --scales 1,10,100 [--json FILE] [--naive-scale 10] [--floor-scale 100] [--keep]
+                            [--progress]
 
 For each scale N, a temporary project is made whose data/ holds N copies of
 data/ (copy 0 is data/ itself; copy k>=1 has its part, section and measure ids
@@ -43,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from plansite.pipeline import Project, generate  # noqa: E402
+from plansite.progress import parse_period  # noqa: E402
 from plansite.render import page_path, site_description, site_nav  # noqa: E402
 from plansite.validate import load_plan  # noqa: E402
 from plansite.write import read_manifest  # noqa: E402
@@ -151,7 +153,37 @@ def synth_data(source: Path, dest: Path, scale: int) -> None:
             _dump(part, dest / "parts" / f"{part['id']}.yaml")
 
 
-def make_project(root: Path, scale: int, source: Path = ROOT) -> Project:
+PROGRESS_PERIODS = ("2021", "2022", "2023-H1", "2023-H2", "2024")
+PROGRESS_STATUSES = ROOT / "tests" / "fixtures" / "progress" / "data" / "progress" / "statuses.yaml"
+
+
+def synth_progress(data: Path) -> int:
+    """With --progress: a report per period (5) and per department leading a measure, an entry for each
+    measure it leads (statuses that need no evidence, cycled); returns the number of entries."""
+    plan = load_plan(data)
+    leads: dict[str, list[Any]] = {}
+    for measure in plan.measures:
+        for unit in measure.units("lead"):
+            if not unit.is_collective:
+                leads.setdefault(unit.slug, []).append(measure)
+    (data / "progress").mkdir()
+    shutil.copy2(PROGRESS_STATUSES, data / "progress" / "statuses.yaml")
+    count = 0
+    for i, key in enumerate(PROGRESS_PERIODS):
+        period = parse_period(key)
+        assert period is not None
+        for slug, measures in leads.items():
+            entries = [{"measure": int(m.id) if m.id.isdigit() else m.id, "role": "lead",
+                        "status": ("未启动", "序时推进", "滞后")[(n + i) % 3], "as_of": period.end.isoformat(),
+                        "progress": min(100, 20 * i + n % 20),
+                        "summary": f"{period.label}：{m.text[:40]}……（合成的落实情况）"}
+                       for n, m in enumerate(measures)]
+            _dump({"entries": entries}, data / "progress" / key / f"{slug}.yaml")
+            count += len(entries)
+    return count
+
+
+def make_project(root: Path, scale: int, source: Path = ROOT, progress: bool = False) -> Project:
     """A temporary project folder: mkdocs.yml, templates/, overrides/, hand-written docs/, plansite/ and the data."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source / "mkdocs.yml", root / "mkdocs.yml")
@@ -166,6 +198,8 @@ def make_project(root: Path, scale: int, source: Path = ROOT) -> Project:
             (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, root / "docs" / rel)
     synth_data(source / "data", root / "data", scale)
+    if progress:
+        synth_progress(root / "data")
     return Project(root)
 
 
@@ -207,8 +241,8 @@ def mkdocs_build(root: Path, config: str = "mkdocs.yml") -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
-def run_scale(root: Path, scale: int) -> Run:
-    project = make_project(root, scale)
+def run_scale(root: Path, scale: int, progress: bool = False) -> Run:
+    project = make_project(root, scale, progress=progress)
     start = time.perf_counter()
     plan, _report = generate(project)
     generate_s = time.perf_counter() - start
@@ -354,6 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floor-scale", type=int, default=100,
                         help="scale of the theme floor (pages cut to one line, no hook; 0: skip)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print where")
+    parser.add_argument("--progress", action="store_true",
+                        help="add progress reports: 5 periods x every department that leads a measure")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="plansite-bench-"))
@@ -362,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     floor: dict[str, Any] | None = None
     try:
         for scale in args.scales:
-            run = run_scale(work / f"x{scale}", scale)
+            run = run_scale(work / f"x{scale}", scale, args.progress)
             runs.append(run)
             print(f"{scale}x: {run.measures} measures, {run.pages} pages, generate {run.generate_s:.2f} s, "
                   f"build {run.build_s:.2f} s", flush=True)

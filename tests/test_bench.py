@@ -95,3 +95,18 @@ def test_theme_floor_cuts_every_generated_page_and_builds_both_ways(tmp_path: Pa
     ours = (root / "site-floor" / "index.html").read_text(encoding="utf-8")
     assert "plan-announce" in ours and "责任单位" in ours  # the banner and our nav stay in the floor
     assert "plan-announce" not in (root / "site-defaults" / "index.html").read_text(encoding="utf-8")
+
+
+def test_progress_grows_with_the_plan(tmp_path: Path) -> None:
+    from plansite.progress import load_progress
+
+    data = tmp_path / "data"
+    bench.synth_data(ROOT / "data", data, 2)
+    entries = bench.synth_progress(data)
+    plan = load_plan(data)
+    progress = load_progress(data, plan)
+    assert progress is not None and [p.key for p in progress.periods] == list(bench.PROGRESS_PERIODS)
+    pairs = [(m.id, u.slug) for m in plan.measures for u in m.units("lead") if not u.is_collective]
+    departments = {slug for _, slug in pairs}
+    assert entries == len(progress.entries) == 5 * len(pairs)
+    assert len(progress.reports) == 5 * len(departments)

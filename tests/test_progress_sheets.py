@@ -186,6 +186,10 @@ def test_hostile_sheets_are_refused_with_every_cell_named(data: Path) -> None:
         "or dropped)",
         "10 problems found; nothing was written.",
     ]
+    # the README's example is this very output
+    readme = [line for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+              if line.startswith("jiaoyuju.xlsx:")]
+    assert len(readme) == 4 and set(readme) <= set(err.splitlines())
 
 
 def test_a_formula_in_the_data_is_written_as_text(data: Path) -> None:
