@@ -76,7 +76,22 @@ class ProgressView:
         self.columns = PROGRESS_COLUMNS
         self.timelines = progress.by_measure()
         self.assigned = {p.key: progress.assignments(plan, p) for p in self.periods}
-        self.carded = {u.slug for u in self.card_units()}
+        # one pass each over the measures and the entries, so that pages per unit and per period stay linear
+        self.own: dict[str, list[tuple[Measure, str]]] = {}
+        for m in plan.measures:
+            for role in ROLES:
+                for u in m.units(role):
+                    rows = self.own.setdefault(u.slug, [])
+                    if not rows or rows[-1][0].id != m.id:  # a unit's first role in a measure
+                        rows.append((m, role))
+        self.by_unit_entries: dict[str, dict[tuple[str, str], Entry]] = {}
+        self.by_period_measure: dict[tuple[str, str], list[Entry]] = {}
+        for e in progress.entries:
+            self.by_unit_entries.setdefault(e.unit.slug, {})[(e.period.key, e.measure.id)] = e
+            self.by_period_measure.setdefault((e.period.key, e.measure.id), []).append(e)
+        self.order = {u.slug: i for i, u in enumerate(plan.units)}
+        self.cards = self.card_units()
+        self.carded = {u.slug for u in self.cards}
         self.period_path, self.card_path = period_path, unit_progress_path
 
     # --- per measure (the include on measure pages) ---
@@ -142,14 +157,10 @@ class ProgressView:
     # --- one period's report ---
 
     def report_rows(self, period: Period, part: Part) -> list[ReportRow]:
-        found: dict[str, list[Entry]] = {}
-        for entry in self.data.entries:
-            if entry.period == period:
-                found.setdefault(entry.measure.id, []).append(entry)
-        order = {u.slug: i for i, u in enumerate(self.plan.units)}
         rows = []
         for m in part.measures:
-            entries = sorted(found.get(m.id, []), key=lambda e: (ROLES.index(e.role), order[e.unit.slug]))
+            entries = sorted(self.by_period_measure.get((period.key, m.id), []),
+                             key=lambda e: (ROLES.index(e.role), self.order[e.unit.slug]))
             reported = {e.unit.slug for e in entries} | {e.via.slug for e in entries if e.via}
             missing = [u for u in m.units("lead") if u.slug not in reported]
             progress = [f"{e.unit.name}：{e.summary}" for e in entries]
@@ -162,19 +173,18 @@ class ProgressView:
     def silent_units(self, period: Period) -> list[Unit]:
         """Departments with a measure to report on that sent no report for the period."""
         sent = {r.unit.slug for r in self.data.reports if r.period == period}
-        return [u for u in self.card_units() if u.slug not in sent]
+        return [u for u in self.cards if u.slug not in sent]
 
     # --- one unit's card ---
 
     def card_units(self) -> list[Unit]:
         """Every department that holds a role in some measure, or that reported."""
-        named = {u.slug for m in self.plan.measures for r in ROLES for u in m.units(r)}
-        named |= set(self.data.units_reporting())
+        named = set(self.own) | set(self.data.units_reporting())
         return [u for u in self.plan.units if u.slug in named and not u.is_collective]
 
     def card(self, unit: Unit) -> dict[str, Any]:
-        entries = self.data.unit_entries(unit)
-        own = [(m, r) for m in self.plan.measures for r in ROLES if any(u.slug == unit.slug for u in m.units(r))]
+        entries = self.by_unit_entries.get(unit.slug, {})
+        own = self.own.get(unit.slug, [])
         direct = {m.id for m, _ in own}
         via = sorted({(e.measure.number, e.measure.id): e for e in entries.values() if e.measure.id not in direct}
                      .items())
@@ -196,7 +206,7 @@ class ProgressView:
         pages = [renderer.page("progress.md.j2", INDEX)]
         pages += [renderer.page("progress_period.md.j2", period_path(p), period=p) for p in self.periods]
         pages += [renderer.page("unit_progress.md.j2", unit_progress_path(u), unit=u, card=self.card(u))
-                  for u in self.card_units()]
+                  for u in self.cards]
         return pages
 
     def data_files(self) -> Outputs:
