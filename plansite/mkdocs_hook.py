@@ -18,7 +18,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite import progress, search
+from plansite import search
 from plansite.model import Plan
 from plansite.pipeline import Project, generate
 from plansite.problems import PlanError
@@ -44,7 +44,7 @@ def on_config(config: Any) -> Any:
     _built["plan"] = plan
     if not config.nav:
         config.nav = site_nav(plan)
-        if progress.present(_project(config).data):  # the progress pages exist only with progress data
+        if (_project(config).docs / PROGRESS_INDEX).is_file():  # generated only when units have reported
             config.nav.insert(-2, {"落实情况": PROGRESS_INDEX})
     if not config.site_description:  # follows the data: no "征求意见稿" left behind once the plan is final
         config.site_description = site_description(plan)

@@ -234,11 +234,6 @@ def _entry_order(entry: Entry) -> tuple[Period, str, str]:
     return (entry.period, entry.as_of, entry.unit.slug)
 
 
-def present(data_dir: Path) -> bool:
-    """Whether the data folder has progress data at all (the folder data/progress/)."""
-    return (data_dir / FOLDER).is_dir()
-
-
 # --- loading and validating ---------------------------------------------------------------------
 
 

@@ -100,7 +100,7 @@ class Renderer:
         self.plan = plan
         self.env = make_environment(templates)
         self.env.globals["cite"] = Citer(plan, site_url, draft_numbers)
-        self.progress = ProgressView(plan, progress) if progress is not None else None
+        self.progress = ProgressView(plan, progress) if progress is not None and progress.reports else None
         self.env.globals["progress"] = self.progress  # None: the progress includes render nothing
         self.tasks = unit_tasks(plan)
         measures = plan.measures

@@ -113,7 +113,7 @@ def test_coverage_in_make_check() -> None:
 def test_without_progress_data_nothing_changes(tmp_path: Path) -> None:
     outputs = outputs_of(make_data(tmp_path))
     assert not [p for p in outputs if "progress" in p]
-    assert not any("落实情况" in v for v in outputs.values() if isinstance(v, str))
+    assert not any("## 落实情况" in v for v in outputs.values() if isinstance(v, str))
     code, out, _ = run_cli("--check", "--data", str(tmp_path / "data"))
     assert code == 0 and out.splitlines()[-1] == "No progress data (data/progress/): no coverage to report."
 
@@ -215,3 +215,37 @@ def test_a_published_progress_url_never_breaks(tmp_path: Path) -> None:
     code, _, err = run_cli("--check", "--data", str(data))
     assert code == 1
     assert "/progress/2023-H1/ was published but would no longer resolve" in err
+
+
+def test_statuses_alone_make_no_pages_but_sheets_can_be_written(tmp_path: Path) -> None:
+    data = copy_progress_plan(tmp_path)
+    for period in ("2023-H1", "2023-H2"):
+        shutil.rmtree(data / "progress" / period)
+    outputs = outputs_of(data)
+    assert not [p for p in outputs if "progress" in p]
+    assert not any("## 落实情况" in v for v in outputs.values() if isinstance(v, str))
+    code, out, _ = run_cli("--check", "--data", str(data))
+    assert code == 0 and out.splitlines()[-1] == ("Progress: 0 periods, 0 reports, 0 entries; "
+                                                  "0 of 0 lead assignments reported.")
+
+
+def test_hostile_statuses(tmp_path: Path) -> None:
+    data = copy_progress_plan(tmp_path)
+    (data / "progress" / "statuses.yaml").write_text(
+        "statuses:\n"
+        "  - {name: '=HYPERLINK(\"x\")', slug: formula}\n"
+        "  - {name: '<b>x</b>', slug: markup}\n"
+        "  - {name: 'a,b', slug: comma}\n"
+        "  - {name: 未报送, slug: unreported}\n", encoding="utf-8")
+    code, _, err = run_cli("--check", "--data", str(data))
+    assert code == 1
+    rule = ("(The label units choose in their sheets (序时推进); plain text without < > & , or \", not starting with "
+            "= + - @ (it becomes a sheet's drop-down).)")
+    assert err.splitlines() == [
+        f"data/progress/statuses.yaml:2:12: item formula: 'name' '=HYPERLINK(\"x\")' is not allowed {rule}",
+        f"data/progress/statuses.yaml:3:12: item markup: 'name' '<b>x</b>' is not allowed {rule}",
+        f"data/progress/statuses.yaml:4:12: item comma: 'name' 'a,b' is not allowed {rule}",
+        "data/progress/statuses.yaml:5:23: item unreported: 'slug' 'unreported' is not allowed (lowercase ASCII and "
+        "hyphens, used in open data; 'unreported' is reserved for 未报送)",
+        "4 problems found; nothing was written.",
+    ]
