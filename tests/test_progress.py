@@ -249,3 +249,19 @@ def test_hostile_statuses(tmp_path: Path) -> None:
         "hyphens, used in open data; 'unreported' is reserved for 未报送)",
         "4 problems found; nothing was written.",
     ]
+
+
+def test_plan_and_report_problems_come_together(tmp_path: Path) -> None:
+    data = copy_progress_plan(tmp_path)
+    part = data / "parts" / "3.yaml"
+    text = part.read_text(encoding="utf-8")
+    part.write_text(text.replace("lead: [区直各部门]", "lead: [区直各部们]"), encoding="utf-8")
+    report = data / "progress" / "2023-H2" / "minzhengju.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("measure: 6", "measure: [6]"), encoding="utf-8")
+    code, _, err = run_cli("--check", "--data", str(data))
+    assert code == 1
+    assert err.splitlines() == [
+        "data/parts/3.yaml:13:16: measure 7: unknown unit '区直各部们' (did you mean 区直各部门?)",
+        "data/progress/2023-H2/minzhengju.yaml:5:14: 'measure' must be a whole number or text, got a list",
+        "2 problems found; nothing was written.",
+    ]
