@@ -153,15 +153,22 @@ class Tally:
 
 @dataclass(frozen=True)
 class Assignment:
-    """A lead unit's measure in a period, with what it reported (None: 未报送)."""
+    """A lead unit's measure in a period, with what it reported (no entry: 未报送)."""
 
     measure: Measure
     unit: Unit
     entries: tuple[Entry, ...]  # for a collective lead: every department's entry through it
+    declared: tuple[str, ...] = ()  # the statuses in declared order
 
     @property
     def status(self) -> str:
-        return self.entries[-1].status.name if self.entries else UNREPORTED
+        """The status reported; for a collective, the one most departments reported through it, and on a
+        tie the one declared first (the less advanced: 序时推进 before 已完成)."""
+        if not self.entries:
+            return UNREPORTED
+        counts = Counter(e.status.name for e in self.entries)
+        rank = {name: i for i, name in enumerate(self.declared)}
+        return min(counts, key=lambda name: (-counts[name], rank.get(name, len(rank)), name))
 
 
 @dataclass(frozen=True)
@@ -207,7 +214,8 @@ class Progress:
                     found.setdefault((entry.measure.id, entry.unit.slug), []).append(entry)
                     if entry.via is not None:
                         found.setdefault((entry.measure.id, entry.via.slug), []).append(entry)
-        return [Assignment(m, u, tuple(found.get((m.id, u.slug), ())))
+        declared = tuple(s.name for s in self.statuses)
+        return [Assignment(m, u, tuple(found.get((m.id, u.slug), ())), declared)
                 for m in (plan.measures if measures is None else measures) for u in m.units("lead")]
 
     def tally(self, label: str, assignments: Iterable[Assignment]) -> Tally:

@@ -95,6 +95,10 @@ def test_the_roll_up_counts_unreported_on_its_own() -> None:
     # measure 7 is led by a collective: reported once any department reported through it
     h1_of_7 = [a for a in progress.assignments(plan, h1) if a.measure.id == "7"]
     assert [(a.unit.name, len(a.entries)) for a in h1_of_7] == [("区直各部门", 2)]
+    # 区司法局 reported 已完成 through it, 区教育局 序时推进: a tie, so the one declared first
+    assert [a.status for a in h1_of_7] == ["序时推进"]
+    assert dict(progress.tally("", progress.assignments(plan, h1)).counts) == {
+        "未启动": 0, "序时推进": 5, "滞后": 1, "已完成": 0, "已调整/不再实施": 0, UNREPORTED: 1}
     assert [(a.measure.id, a.unit.name) for a in progress.behind(plan, h2)] == [("3", "区教育局")]
 
 
