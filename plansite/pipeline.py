@@ -14,6 +14,8 @@ from .model import Plan
 from .problems import PlanError
 from .render import Outputs, Renderer
 from .validate import load_plan
+from .versionpages import VersionPages
+from .versions import load_versions
 from .write import WriteReport, is_current, write_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +57,7 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
     problems = []
     try:
         plan = load_plan(project.data)
+        versions = load_versions(project.data, plan)  # the site shows the current version
     except PlanError as err:
         problems += err.problems
     try:
@@ -63,8 +66,13 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
         problems += err.problems
     if problems:
         raise PlanError(problems)
-    renderer = Renderer(plan, project.templates, project.site_url, history.draft_numbers)
+    plan = versions.current.plan
+    renderer = Renderer(plan, project.templates, project.site_url,
+                        {**history.draft_numbers, **versions.draft_numbers()})
+    version_pages = VersionPages(renderer, versions)
+    version_pages.prepare()
     outputs = renderer.pages()
+    outputs = {**outputs, **version_pages.pages(outputs)}
     return plan, {**outputs, **history.pages(renderer, outputs)}
 
 
@@ -93,6 +101,6 @@ def generate(project: Project, force: bool = False) -> tuple[Plan, WriteReport]:
     """
     stamp = fingerprint(project)
     if not force and (report := is_current(project.docs, stamp)):
-        return load_plan(project.data), report
+        return load_versions(project.data, load_plan(project.data)).current.plan, report
     plan, outputs = build_outputs(project)
     return plan, write_outputs(project.docs, outputs, stamp)
