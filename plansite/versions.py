@@ -325,8 +325,7 @@ class _Loader:
                 continue
             if not new and measure_id not in previous_ids:
                 self.problem(where, f"{subject}id {measure_id} is not a measure of version {previous.id}",
-                             did_you_mean(measure_id, previous_ids)
-                             or "correct the id, or mark it as a new measure: new: true")
+                             "correct the id, or mark it as a new measure: new: true")
                 continue
             claimed[measure_id] = where
             result[number] = (measure_id, new)
@@ -415,7 +414,7 @@ class _Loader:
             for k, measure_id in enumerate(measures):
                 if measure_id not in known:
                     self.problem(doc.where(("comments", i, "measures", k)), f"{subject}no measure {measure_id}",
-                                 did_you_mean(measure_id, known) or f"measures of {previous.id} or {raw.id}, by id")
+                                 f"name measures of {previous.id} or {raw.id} by their id")
             disposition = entry["disposition"]
             if disposition in NEEDS_REASON and not entry.get("reason", "").strip():
                 self.problem(where, f"{subject}{disposition} needs a reason", "reason: why it was not (fully) adopted")
