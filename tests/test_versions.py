@@ -451,3 +451,48 @@ def test_history_and_changes_pages_in_the_browser(versioned: dict[str, Any], bro
         link.click()
         page.wait_for_url(base + "measures/1/")
     print(f"screenshots: {shots}")
+
+
+# --- one version, as before ------------------------------------------------------------
+
+
+def test_data_without_versions_makes_no_version_pages(tmp_path: Path) -> None:
+    from tests.plantools import make_data
+
+    data, docs = make_data(tmp_path), tmp_path / "docs"
+    assert run_cli("--data", str(data), "--docs", str(docs))[0] == 0
+    assert not (docs / "versions").exists() and not list(docs.glob("measures/*/history.md"))
+    assert "修改历史" not in (docs / "measures" / "1.md").read_text(encoding="utf-8")
+
+
+def test_a_later_versions_parts_are_shaped_as_data_parts_without_measure_ids() -> None:
+    schemas = Path(__file__).resolve().parent.parent / "plansite" / "schema"
+    part = json.loads((schemas / "part.schema.json").read_text(encoding="utf-8"))
+    version_part = json.loads((schemas / "version-part.schema.json").read_text(encoding="utf-8"))
+    measure = part["properties"]["sections"]["items"]["properties"]["measures"]["items"]
+    del measure["properties"]["id"]
+    measure["required"].remove("id")
+    for key in ("$id", "title"):
+        del part[key], version_part[key]
+    assert version_part == part
+
+
+def test_the_generator_hands_the_hook_the_current_version(versioned: dict[str, Any], tmp_path: Path) -> None:
+    from plansite.pipeline import Project, generate
+
+    project = Project(versioned["project"], docs_dir=tmp_path / "docs")
+    first, _ = generate(project)
+    second, report = generate(project)  # docs/ is current: nothing rendered, the plan still loaded
+    assert report.current and report.written == []
+    assert first.doc_number == second.doc_number == "示法办发〔2023〕5号" and not second.is_draft
+
+
+def test_the_readme_documents_the_command_and_shows_a_real_review_list(versioned: dict[str, Any]) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/python scripts/import_plan.py --version <version-id> path/to/final.txt" in readme
+    shown = readme.split("The command then prints a review list:\n\n```\n", 1)[1].split("```", 1)[0].splitlines()
+    actual = versioned["review"].splitlines()
+    assert len(shown) > 10
+    for line in shown:  # a line the README shortens with … must begin as the real one does
+        head = line.split("…")[0] if line.endswith("…") or line.endswith("…”") else line
+        assert any(real.startswith(head) for real in actual), line
