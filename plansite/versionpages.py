@@ -78,8 +78,15 @@ class VersionPages:
         return result
 
     def _summaries(self) -> dict[str, str]:
-        return {v.id: change_summary(c) for v, c in ((v, self.versions.comparisons.get(v.id)) for v in
-                                                        self.versions.versions) if c is not None}
+        """Version id -> what changed against the version before: the measures, then the title page."""
+        summaries = {}
+        for version in self.versions.versions[1:]:
+            previous = self.versions.previous(version)
+            assert previous is not None
+            header = "、".join(h["label"] for h in _header_changes(previous.plan, version.plan))
+            summaries[version.id] = change_summary(self.versions.comparisons[version.id]) + (
+                f"；{header}有修改" if header else "")
+        return summaries
 
     def _history_row(self, version: Version, measure: Measure | None, change: MeasureChange | None) -> dict[str, Any]:
         return {"version": version, "measure": measure, "change": change,

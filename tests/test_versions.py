@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import io
+import itertools
 import json
 import re
 import shutil
@@ -18,8 +19,10 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from plansite.diff import compare_measure, similarity, text_diff, unit_changes
+from plansite.diff import compare_measure, diff_html, similarity, text_diff, unit_changes
 from plansite.importer import ImportProblem
 from plansite.model import Location, Measure, Unit, UnitRef
 from plansite.versionimport import read_issuance
@@ -50,6 +53,12 @@ def make_draft_project(root: Path) -> Path:
     shutil.copy(FIXTURE / "units.yaml", data / "units.yaml")
     assert run_cli("--data", str(data), "--docs", str(project / "docs"), "--record-urls")[0] == 0
     return project
+
+
+@pytest.fixture(scope="module")
+def draft_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The draft alone; tests that use it must leave it unchanged."""
+    return make_draft_project(tmp_path_factory.mktemp("draft") / "project")
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +202,17 @@ def test_a_version_is_never_overwritten(versioned: dict[str, Any]) -> None:
     assert snapshot(data) == before
 
 
+@pytest.mark.parametrize("version_id", ["../evil", "index", "a/b", "", "终稿", ".hidden", "a b"])
+def test_a_version_id_that_is_not_a_safe_url_segment_is_refused(draft_project: Path, version_id: str) -> None:
+    project = draft_project
+    before = snapshot(project / "data")
+    code, out, err = run_import("--version", version_id, str(FIXTURE / "final.txt"), "--out", str(project / "data"))
+    assert (code, out) == (2, "")
+    assert err == (f"error: version id '{version_id}' is not allowed: letters, digits, - and _ "
+                   "(it is the URL /versions/<id>/), not 'index'\n")
+    assert snapshot(project / "data") == before
+
+
 def test_matching_never_goes_by_number_alone(tmp_path: Path) -> None:
     """A text that is another one entirely, under the same number, is a new measure, and the old one is gone."""
     project = make_draft_project(tmp_path / "p")
@@ -281,7 +301,7 @@ def test_the_versions_page_lists_every_version(versioned: dict[str, Any]) -> Non
     assert cells[0][:4] == ["征求意见稿（2023年1月2日）", "征求意见稿", "2023-01-02", "—"]
     assert cells[1][:5] == ["正式稿（示法办发〔2023〕5号）（现行）", "正式稿", "2023-03-15", "示法办发〔2023〕5号",
                             "示例区某某办公室"]
-    assert "修改 4 条、新增 1 条、删除 1 条、合并 1 条、仅编号变化 3 条" in rows[1]
+    assert "修改 4 条、新增 1 条、删除 1 条、合并 1 条、仅编号变化 3 条；前言有修改" in rows[1]
 
 
 def test_each_version_as_it_stood(versioned: dict[str, Any]) -> None:
@@ -496,3 +516,14 @@ def test_the_readme_documents_the_command_and_shows_a_real_review_list(versioned
     for line in shown:  # a line the README shortens with … must begin as the real one does
         head = line.split("…")[0] if line.endswith("…") or line.endswith("…”") else line
         assert any(real.startswith(head) for real in actual), line
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_any_two_texts_are_rebuilt_from_their_difference(old: str, new: str) -> None:
+    segments = text_diff(old, new)
+    assert "".join(s.text for s in segments if s.kind != "insert") == old
+    assert "".join(s.text for s in segments if s.kind != "delete") == new
+    marked = str(diff_html(segments))
+    assert "<script" not in marked.replace("&lt;script", "")
+    assert all(a.kind != b.kind for a, b in itertools.pairwise(segments))
