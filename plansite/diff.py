@@ -130,26 +130,31 @@ class UnitChange:
 
 
 def _roles_by_name(measure: Measure) -> dict[str, str]:
-    """Unit name (as resolved, else as written) -> the label of the first role naming it."""
+    """Unit name (as resolved, else as written) -> the first role naming it."""
     found: dict[str, str] = {}
     for role in ROLES:
         for ref in measure.roles.get(role, ()):
-            names = [u.name for u in ref.units] or [ref.spelling]
-            for name in names:
-                found.setdefault(name, measure.role_labels.get(role, ROLE_LABELS[role]))
+            for name in [u.name for u in ref.units] or [ref.spelling]:
+                found.setdefault(name, role)
     return found
 
 
 def unit_changes(old: Measure, new: Measure) -> tuple[UnitChange, ...]:
-    """Units added, removed, or moved between roles (牵头 ↔ 参加 ↔ 责任), in the new measure's order."""
+    """Units added, removed, or moved between roles (牵头 ↔ 参加 ↔ 责任), in the new measure's order.
+    A unit is compared by its registry name, so a new spelling of the same unit is no change."""
     before, after = _roles_by_name(old), _roles_by_name(new)
+
+    def label(measure: Measure, role: str) -> str:
+        return measure.role_labels.get(role, ROLE_LABELS[role])
+
     changes = []
     for name, role in after.items():
         if name not in before:
-            changes.append(UnitChange(name, "added", after=role))
+            changes.append(UnitChange(name, "added", after=label(new, role)))
         elif before[name] != role:
-            changes.append(UnitChange(name, "moved", before[name], role))
-    changes += [UnitChange(name, "removed", before=role) for name, role in before.items() if name not in after]
+            changes.append(UnitChange(name, "moved", label(old, before[name]), label(new, role)))
+    changes += [UnitChange(name, "removed", before=label(old, role)) for name, role in before.items()
+                if name not in after]
     return tuple(changes)
 
 

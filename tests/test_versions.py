@@ -124,6 +124,12 @@ def test_units_are_added_removed_and_moved_between_roles_not_diffed_as_text() ->
     assert change.kind == "modified" and not change.text_changed
 
 
+def test_a_relabelled_role_or_another_spelling_of_a_unit_is_no_unit_change() -> None:
+    old = _measure(7, "文本", lead=["区司法局"])
+    new = Measure("7", 7, "文本", old.roles, {**old.role_labels, "lead": "牵头部门"}, (), Location("x"))
+    assert unit_changes(old, new) == ()
+
+
 def test_a_pure_renumbering_is_not_a_text_change() -> None:
     change = compare_measure(_measure(8, "同一条文", lead=["区司法局"]), _measure(7, "同一条文", lead=["区司法局"]))
     assert change.kind == "renumbered" and change.renumbered and not change.text_changed
@@ -338,6 +344,7 @@ def test_no_draft_wording_once_the_final_is_current(versioned: dict[str, Any]) -
     assert "（征求意见稿）" not in home.split("<article")[1].split("</h1>")[1].split("</p>")[0]
     assert "对本条提出意见" not in html(versioned, "/measures/2/")
     assert f'href="versions/{FINAL}/changes/"' in home
+    assert '<p class="plan-issued">示例区某某办公室　示法办发〔2023〕5号　2023-03-15</p>' in home
 
 
 def test_open_data_carries_every_version(versioned: dict[str, Any]) -> None:
