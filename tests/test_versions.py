@@ -534,3 +534,23 @@ def test_any_two_texts_are_rebuilt_from_their_difference(old: str, new: str) -> 
     marked = str(diff_html(segments))
     assert "<script" not in marked.replace("&lt;script", "")
     assert all(a.kind != b.kind for a, b in itertools.pairwise(segments))
+
+
+def test_a_measure_missing_from_the_mapping_is_reported_where_it_is(final_data: Path) -> None:
+    mapping = final_data / "versions" / FINAL / "mapping.yaml"
+    _edit(mapping, "  - {number: 4, id: 11, new: true}\n", "")
+    part = final_data / "versions" / FINAL / "parts" / "2.yaml"
+    line = _edit(part, "  - number: 4\n", "  - number: 4\n")
+    assert _check(final_data) == [
+        f"data/versions/{FINAL}/parts/2.yaml:{line}:5: 第4条 is not in data/versions/{FINAL}/mapping.yaml "
+        "(add '- {number: 4, id: <id>}' there (new: true for a new measure))",
+    ]
+
+
+def test_a_previous_version_that_does_not_exist(final_data: Path) -> None:
+    mapping = final_data / "versions" / FINAL / "mapping.yaml"
+    line = _edit(mapping, f'previous: "{DRAFT}"', 'previous: "2023-01-03"')
+    assert _check(final_data) == [
+        f"data/versions/{FINAL}/mapping.yaml:{line}:11: previous version '2023-01-03' does not exist "
+        f"(did you mean {DRAFT}?)",
+    ]
