@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from hypothesis import given, settings
@@ -357,6 +358,11 @@ def test_open_data_carries_every_version(versioned: dict[str, Any]) -> None:
                      "8": "modified", "9": "renumbered", "10": "renumbered", "4": "merged", "6": "deleted"}
     assert [c["disposition"] for c in final["comments"]] == ["采纳", "部分采纳", "采纳", "未采纳"]
     assert "versions.json" in html(versioned, "/data/")
+    plan = json.loads((versioned["site"] / "data" / "plan.json").read_text(encoding="utf-8"))
+    schema = json.loads((versioned["site"] / "data" / "plan.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(plan, schema)  # the current version's data, as for one version
+    measures = plan["parts"][1]["sections"][0]["measures"]
+    assert (plan["status"], plan["date"], len(measures)) == ("正式稿", "2023-03-15", 4)
 
 
 # --- bad input ---------------------------------------------------------------------------
