@@ -303,12 +303,15 @@ def test_the_changes_page(versioned: dict[str, Any]) -> None:
 
 def test_the_versions_page_lists_every_version(versioned: dict[str, Any]) -> None:
     page = html(versioned, "/versions/")
-    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)[1:]
-    cells = [re.sub(r"<[^>]+>", "", row).split() for row in rows]
-    assert cells[0][:4] == ["征求意见稿（2023年1月2日）", "征求意见稿", "2023-01-02", "—"]
-    assert cells[1][:5] == ["正式稿（示法办发〔2023〕5号）（现行）", "正式稿", "2023-03-15", "示法办发〔2023〕5号",
-                            "示例区某某办公室"]
-    assert "修改 4 条、新增 1 条、删除 1 条、合并 1 条、仅编号变化 3 条；前言有修改" in rows[1]
+    headings = re.findall(r'<h2 id="version-([^"]+)">(.*?)</h2>', page)
+    assert headings == [(FINAL, "正式稿（示法办发〔2023〕5号）（现行）"), (DRAFT, "征求意见稿（2023年1月2日）")]
+    facts = re.findall(r"<li>(阶段|日期|文号|发布单位)：(.*?)</li>", page)
+    assert facts == [("阶段", "正式稿"), ("日期", "2023-03-15"), ("文号", "示法办发〔2023〕5号"),
+                     ("发布单位", "示例区某某办公室"), ("阶段", "征求意见稿"), ("日期", "2023-01-02"), ("文号", "—"),
+                     ("发布单位", "示例区某某办公室")]
+    assert text_of(versioned, "/versions/", "version-summary") == [
+        "与上一版本相比：修改 4 条、新增 1 条、删除 1 条、合并 1 条、仅编号变化 3 条；前言有修改", "首个版本。"]
+    assert f'<a href="{FINAL}/changes/">' in page and f'<a href="{DRAFT}/">' in page
 
 
 def test_each_version_as_it_stood(versioned: dict[str, Any]) -> None:
