@@ -336,7 +336,7 @@ def test_the_consultation_outcome(versioned: dict[str, Any]) -> None:
     assert "讲座次数已增加;法治副校长按现有比例配备 &amp; 不另设编制。" in rows[1]
     assert (f'<a href="../versions/{FINAL}/changes/#change-4">第4条（合并）</a>、'
             f'<a href="../versions/{FINAL}/changes/#change-3">第3条（修改）</a>') in rows[2]
-    assert "<td>未采纳</td>" in rows[3] and "考核是落实方案的必要保障。" in rows[3]
+    assert '<td data-label="处理情况">未采纳</td>' in rows[3] and "考核是落实方案的必要保障。" in rows[3]
     assert "意见征求已经结束" in page
 
 
@@ -473,6 +473,10 @@ def test_history_and_changes_pages_in_the_browser(versioned: dict[str, Any], bro
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{url} scrolls sideways at {width}px"
             page.screenshot(path=str(shots / f"{url.strip('/').replace('/', '_')}-{width}.png"), full_page=True)
+        page.goto(base + "consultation/")  # the table of comments: a table on a desk, one card a comment on a phone
+        labels = page.locator("table.consultation-outcome td").first.evaluate(
+            "e => [getComputedStyle(e).display, getComputedStyle(e, '::before').content]")
+        assert labels == (["block", '"序号："'] if width < 600 else ["table-cell", "none"])
         page.goto(base + f"versions/{FINAL}/changes/")
         inserted = page.locator(".version-diff ins").first
         assert inserted.is_visible()
