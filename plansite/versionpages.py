@@ -47,7 +47,19 @@ class VersionPages:
     def prepare(self) -> None:
         if self.versions.several:
             self.renderer.env.globals.update(versions=self.versions, history_path=history_path,
-                                             changes_path=changes_path, version_path=version_path)
+                                             changes_path=changes_path, version_path=version_path,
+                                             renumbering_gone=self.renumbering_gone)
+
+    def renumbering_gone(self) -> list[dict[str, Any]]:
+        """Rows for /renumbering/: each measure of the draft the current version no longer has."""
+        numbers = self.versions.draft_numbers()
+        current = {m.id for m in self.versions.current.plan.measures}
+        rows = []
+        for measure_id, number in numbers.items():
+            fate = self.versions.fate(measure_id) if measure_id not in current else None
+            if fate is not None:
+                rows.append({"draft": number, "measure": None, "gone": fate[1]})
+        return rows
 
     def pages(self, outputs: Outputs) -> Outputs:
         versions = self.versions

@@ -258,6 +258,15 @@ def test_a_merged_measure_says_where_its_content_went(versioned: dict[str, Any])
     assert "利用新媒体开展普法宣传,开设普法微信公众号。" in page
 
 
+def test_the_renumbering_table_says_what_became_of_every_draft_number(versioned: dict[str, Any]) -> None:
+    page = html(versioned, "/renumbering/")
+    rows = [re.sub(r"<[^>]+>", "", row).split() for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)[1:]]
+    assert rows == [["第4条", "并入第3条"], ["第6条", "已删除（正式稿未保留本条）"],
+                    ["第7条", "第6条", "加强网络空间治理"], ["第8条", "第7条", "加强基层群众自治"],
+                    ["第9条", "第8条", "加强组织领导"],
+                    ["第10条", "第9条", "加强督促检查,将法治社会建设情况纳入年度绩效考核"]]
+
+
 def test_a_deleted_measure_says_so_with_its_reason_and_text(versioned: dict[str, Any]) -> None:
     page = html(versioned, "/measures/6/")
     assert "第6条（已删除）" in page and "原因：正式稿未保留本条" in page
