@@ -41,7 +41,6 @@ MERGE_FLOOR = 0.6
 DATE_RE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 PART_RE = re.compile(r"^[零〇一二三四五六七八九十百]+、")
 DOC_NUMBER_RE = re.compile(r"^\S*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号$")
-NOTICE_TITLE_RE = re.compile(r"^关于印发.+的通知$")
 PUBLIC_RE = re.compile(r"^[(（]此件[^)）]*[)）]$")
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../plansite/schema/{}.schema.json"
 PART_SCHEMA_LINE = "# yaml-language-server: $schema=../../../../plansite/schema/version-part.schema.json"
@@ -69,20 +68,23 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 def read_issuance(text: str) -> Issuance | None:
-    """The 印发通知 at the top of `text`, or None when the text does not open with one."""
+    """The 印发通知 at the top of `text`, or None when the text does not open with one.
+
+    Lines before the notice's title (the masthead, …文件) are left out, except a 文号; a title
+    broken over lines (as PDFs break it) is joined; the addressees line ends with a colon; the
+    notice runs to the issuing body, the line before the date; (此件公开发布) after it is skipped.
+    """
     lines = _lines(text)
-    head = [i for i, (_, line) in enumerate(lines[:6]) if NOTICE_TITLE_RE.match(line)]
-    if not head:
+    start = next((i for i, (_, line) in enumerate(lines[:8]) if line.startswith("关于印发")), None)
+    if start is None:
         return None
-    start = head[0]
-    doc_number = ""
-    for n, line in lines[:start]:
-        if DOC_NUMBER_RE.match(line):
-            doc_number = line
-        elif not line.endswith("文件"):
-            raise ImportProblem(n, "expected a masthead (…文件) or a 文号 before the notice title, "
-                                f"found '{line[:30]}'")
-    pos = start + 1
+    end = next((i for i in range(start, min(start + 3, len(lines))) if lines[i][1].endswith("的通知")), None)
+    if end is None:
+        raise ImportProblem(lines[start][0], "the notice title (关于印发《…》的通知) does not end with 的通知 "
+                            "within three lines")
+    notice_title = "".join(line for _, line in lines[start:end + 1])
+    doc_number = next((line for _, line in lines[:start] if DOC_NUMBER_RE.match(line)), "")
+    pos = end + 1
     if pos < len(lines) and not doc_number and DOC_NUMBER_RE.match(lines[pos][1]):
         doc_number, pos = lines[pos][1], pos + 1
     addressees = ""
@@ -93,18 +95,31 @@ def read_issuance(text: str) -> Issuance | None:
     if date_at is None or date_at > part_at or date_at - pos < 2:
         raise ImportProblem(lines[start][0], "the 印发通知 needs its notice, the issuing body and a date line "
                             "(2022年12月1日) before the plan's title")
-    date_text = lines[date_at][1]
-    year, month, day = (int(g) for g in DATE_RE.match(date_text).groups())  # type: ignore[union-attr]
+    year, month, day = (int(g) for g in DATE_RE.match(lines[date_at][1]).groups())  # type: ignore[union-attr]
     last = date_at
     if last + 1 < len(lines) and PUBLIC_RE.match(lines[last + 1][1]):
         last += 1
-    return Issuance(doc_number, lines[start][1], addressees, "\n".join(line for _, line in lines[pos:date_at - 1]),
+    return Issuance(doc_number, notice_title, addressees, "\n".join(line for _, line in lines[pos:date_at - 1]),
                     lines[date_at - 1][1], f"{year:04d}-{month:02d}-{day:02d}", lines[last][0])
 
 
-# parse_plan reads a consultation header; a stand-in of exactly six lines is put in place of the
-# 印发通知 so that it reads the title page and body that follow (their line numbers are mapped back).
+# parse_plan reads a consultation header; a stand-in is put in place of the 印发通知 so that it reads
+# the title page and body that follow (their line numbers are mapped back). When the plan follows
+# the notice without a title page of its own, the title and period come from the notice's title.
 _STAND_IN = "印发通知\n联系人:-\n联系电话:-\n电子邮箱:-@-.-\n{issuer}\n{date}\n"
+PERIOD_LINE_RE = re.compile(r"^[(（]\d{4}\s*[—–－-]+\s*\d{4}\s*年?[)）]$")
+TITLED_RE = re.compile(r"《(.+?)\s*[(（](\d{4}\s*[—–－-]+\s*\d{4}\s*年?)[)）]》")
+
+
+def _stand_in(issuance: Issuance, rest: list[str]) -> str:
+    year, month, day = issuance.date.split("-")
+    text = _STAND_IN.format(issuer=issuance.issuer, date=f"{int(year)}年{int(month)}月{int(day)}日")
+    following = [line.strip() for line in rest if line.strip()][:2]
+    has_title_page = len(following) == 2 and PERIOD_LINE_RE.match(following[1]) is not None
+    titled = TITLED_RE.search(issuance.notice_title)
+    if not has_title_page and titled is not None:
+        text += f"{titled.group(1)}\n（{titled.group(2)}）\n"
+    return text
 
 
 def parse_version(text: str, stage: str = "") -> dict[str, Any]:
@@ -117,12 +132,11 @@ def parse_version(text: str, stage: str = "") -> dict[str, Any]:
         if header["stage"] == STAGES[0]:
             header["consultation"] = parsed["consultation"]
     else:
-        raw = text.lstrip("\ufeff").splitlines()
-        year, month, day = issuance.date.split("-")
-        stand_in = _STAND_IN.format(issuer=issuance.issuer, date=f"{int(year)}年{int(month)}月{int(day)}日")
+        rest = text.lstrip("\ufeff").splitlines()[issuance.last_line:]
+        stand_in = _stand_in(issuance, rest)
         shift = issuance.last_line - stand_in.count("\n")
         try:
-            parsed = parse_plan(stand_in + "\n".join(raw[issuance.last_line:]))
+            parsed = parse_plan(stand_in + "\n".join(rest))
         except ImportProblem as problem:
             raise ImportProblem(max(problem.line + shift, issuance.last_line), problem.message) from None
         header = {"stage": stage or _stage(parsed["status"]), "date": issuance.date, "issuer": issuance.issuer}

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from plansite.diff import compare_measure, diff_html, similarity, text_diff, unit_changes
 from plansite.importer import ImportProblem
 from plansite.model import Location, Measure, Unit, UnitRef
-from plansite.versionimport import read_issuance
+from plansite.versionimport import parse_version, read_issuance
 from tests.plantools import read_html, run_cli, snapshot
 from tests.projectcopy import browse, copy_project, mkdocs_build
 
@@ -147,6 +147,21 @@ def test_the_issuing_notice_is_read_before_the_plan() -> None:
     assert issuance.notice_title == "关于印发《示例区某某建设实施方案（2021—2023年）》的通知"
     assert issuance.notice == "现将《示例区某某建设实施方案（2021—2023年）》印发给你们，请结合实际认真贯彻落实。"
     assert read_issuance((FIXTURE / "draft.txt").read_text(encoding="utf-8")) is None
+
+
+def test_a_notice_followed_directly_by_the_preamble_names_the_plan_in_its_title() -> None:
+    """As many 印发通知 are printed: two issuers on the masthead, the title broken over two lines,
+    and the plan's preamble right after the date, without a title page of its own."""
+    lines = (FIXTURE / "final.txt").read_text(encoding="utf-8").splitlines()
+    text = "\n".join(["示例区某某委员会办公室", "示例区人民政府办公室", lines[1],
+                      "关于印发《示例区某某建设实施方案", "（2021—2023年）》的通知", *lines[3:8], *lines[10:]])
+    parsed = parse_version(text)
+    assert (parsed["title"], parsed["period"], parsed["doc_number"], parsed["date"]) == (
+        "示例区某某建设实施方案", "2021—2023年", "示法办发〔2023〕5号", "2023-03-15")
+    assert parsed["notice_title"] == "关于印发《示例区某某建设实施方案（2021—2023年）》的通知"
+    assert parsed["preamble"] == "为做好某某工作,根据有关规定并结合征求意见情况,制定本方案。"
+    assert [m["number"] for p in parsed["parts"] for s in p.get("sections", []) for m in s["measures"]] == list(
+        range(1, 10))
 
 
 def test_a_bad_line_after_the_notice_is_reported_at_its_own_line(tmp_path: Path) -> None:
