@@ -16,6 +16,7 @@ import re
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import jsonschema
 import pytest
@@ -294,6 +295,23 @@ def test_every_published_url_still_resolves(versioned: dict[str, Any]) -> None:
     assert "/measures/6/" in urls and "/measures/4/" in urls
     missing = [u for u in urls if not (versioned["site"] / u.strip("/") / "index.html").is_file()]
     assert missing == []
+
+
+def test_every_link_and_anchor_of_the_versioned_site_resolves(versioned: dict[str, Any]) -> None:
+    site, broken = versioned["site"], []
+    for page in site.rglob("*.html"):
+        for href in read_html(page).links:
+            url = urlparse(href)
+            if url.scheme or url.netloc or not url.path:
+                continue
+            base = site if url.path.startswith("/") else page.parent  # 404.html links from the root
+            target = (base / url.path.lstrip("/")).resolve()
+            target = target / "index.html" if target.is_dir() else target
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+            elif url.fragment and url.fragment not in read_html(target).ids:
+                broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
+    assert broken == []
 
 
 def test_the_history_marks_the_differences(versioned: dict[str, Any]) -> None:
