@@ -609,3 +609,34 @@ def test_a_previous_version_that_does_not_exist(final_data: Path) -> None:
         f"data/versions/{FINAL}/mapping.yaml:{line}:11: previous version '2023-01-03' does not exist "
         f"(did you mean {DRAFT}?)",
     ]
+
+
+def test_a_third_version_follows_the_second(final_data: Path, tmp_path: Path) -> None:
+    """A 修订 after the final: ids run on (none reused), histories grow, every recorded URL still resolves."""
+    docs = tmp_path / "docs"
+    assert run_cli("--data", str(final_data), "--docs", str(docs), "--record-urls")[0] == 0
+    text = (FIXTURE / "final.txt").read_text(encoding="utf-8")
+    text = text.replace("6.加强网络空间治理,依法打击网络违法犯罪,净化网络生态。",
+                        "6.加强网络空间治理,依法打击网络违法犯罪,营造清朗网络空间。")
+    text = text.replace("9.加强督促检查,将法治社会建设情况纳入年度绩效考核。\n牵头单位:区委依法治区办\n"
+                        "参加单位:区委组织部\n",
+                        "9.建立法治社会建设评估制度,每年发布评估报告。\n牵头单位:区委依法治区办\n")
+    source = tmp_path / "amendment.txt"
+    source.write_text(text, encoding="utf-8")
+    code, out, err = run_import("--version", "2024-06-01", str(source), "--out", str(final_data), "--stage", "修订")
+    assert code == 0, err
+    assert "    第9条 gets new id 12  “建立法治社会建设评估制度,每年发布评估报告。”" in out.splitlines()
+    code, _, err = run_cli("--data", str(final_data), "--docs", str(docs))
+    assert code == 0, err
+    history = (docs / "measures" / "7" / "history.md").read_text(encoding="utf-8")
+    assert history.count("\n## ") == 3 and '<del title="删除">净化网络生态</del>' in history
+    assert "修订（示法办发〔2023〕5号）" in (docs / "versions" / "index.md").read_text(encoding="utf-8")
+    gone = (docs / "measures" / "10.md").read_text(encoding="utf-8")
+    assert "第9条（已删除）" in gone and "修订未保留本条" in gone
+    ledger = (final_data / "published-urls.txt").read_text(encoding="utf-8").splitlines()
+    urls = [line.split()[0] for line in ledger if line.startswith("/")]
+    assert "/measures/11/history/" in urls and f"/versions/{FINAL}/changes/" in urls
+    pages = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
+    missing = [u for u in urls if (u.strip("/") or "index") + ".md" not in pages
+               and u.strip("/") + "/index.md" not in pages]
+    assert missing == []
