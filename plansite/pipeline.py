@@ -72,7 +72,7 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
     version_pages = VersionPages(renderer, versions)
     version_pages.prepare()
     outputs = renderer.pages()
-    outputs = {**outputs, **version_pages.pages(outputs)}
+    outputs = {**outputs, **version_pages.pages()}
     return plan, {**outputs, **history.pages(renderer, outputs)}
 
 

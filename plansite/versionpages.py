@@ -61,7 +61,7 @@ class VersionPages:
                 rows.append({"draft": number, "measure": None, "gone": fate[1]})
         return rows
 
-    def pages(self, outputs: Outputs) -> Outputs:
+    def pages(self) -> Outputs:
         versions = self.versions
         if not versions.several:
             return {}
