@@ -48,7 +48,11 @@ class VersionPages:
         if self.versions.several:
             self.renderer.env.globals.update(versions=self.versions, history_path=history_path,
                                              changes_path=changes_path, version_path=version_path,
-                                             renumbering_gone=self.renumbering_gone)
+                                             renumbering_gone=self.renumbering_gone, merged_here=self.merged_here)
+
+    def merged_here(self, measure: Measure) -> list[tuple[Version, Measure]]:
+        """Each measure that a version merged into `measure`: (that version, the measure as it last stood)."""
+        return [(v, old) for v in self.versions.versions[1:] for old in self._merged_into(v, measure)]
 
     def renumbering_gone(self) -> list[dict[str, Any]]:
         """Rows for /renumbering/: each measure of the draft the current version no longer has."""

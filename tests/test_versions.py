@@ -272,6 +272,8 @@ def test_a_merged_measure_says_where_its_content_went(versioned: dict[str, Any])
     assert "第4条（已并入第3条）" in page
     assert '<a href="../3/">第3条 建设法治文化阵地</a>' in page
     assert "利用新媒体开展普法宣传,开设普法微信公众号。" in page
+    into = text_of(versioned, "/measures/3/", "measure-history-link")
+    assert into == ["本条的修改历史：本条在2个版本中的条文及修改之处；正式稿（示法办发〔2023〕5号）将原第4条并入本条"]
 
 
 def test_the_renumbering_table_says_what_became_of_every_draft_number(versioned: dict[str, Any]) -> None:
