@@ -380,6 +380,7 @@ def test_the_consultation_outcome(versioned: dict[str, Any]) -> None:
     assert "讲座次数已增加;法治副校长按现有比例配备 &amp; 不另设编制。" in rows[1]
     assert (f'<a href="../versions/{FINAL}/changes/#change-4">第4条（合并）</a>、'
             f'<a href="../versions/{FINAL}/changes/#change-3">第3条（修改）</a>') in rows[2]
+    assert "（2023-01-15，座谈会&lt;b&gt;粗&lt;/b&gt; &amp;amp; [x](y)）" in rows[2] and "<b>粗" not in page
     assert '<td data-label="处理情况">未采纳</td>' in rows[3] and "考核是落实方案的必要保障。" in rows[3]
     assert "意见征求已经结束" in page
 
