@@ -13,6 +13,7 @@ import difflib
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -225,7 +226,7 @@ class Comparison:
     def changed(self) -> tuple[MeasureChange, ...]:
         return tuple(c for c in self.changes if c.kind not in ("unchanged", "renumbered"))
 
-    @property
+    @cached_property
     def by_id(self) -> dict[str, MeasureChange]:
         return {c.id: c for c in self.changes}
 

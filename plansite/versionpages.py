@@ -13,6 +13,7 @@ With one version (data/ without versions/) none of these pages exist and nothing
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -113,11 +114,19 @@ class VersionPages:
 
     def _merged_into(self, version: Version, measure: Measure | None) -> list[Measure]:
         """The measures of the version before that this version merged into `measure`."""
-        comparison = self.versions.comparisons.get(version.id)
-        if measure is None or comparison is None:
+        if measure is None:
             return []
-        return [c.old for c in comparison.changes
-                if c.kind == "merged" and c.merged_into is not None and c.merged_into.id == measure.id and c.old]
+        return self._merges.get(version.id, {}).get(measure.id, [])
+
+    @functools.cached_property
+    def _merges(self) -> dict[str, dict[str, list[Measure]]]:
+        """Version id -> id of a measure -> the measures of the version before merged into it."""
+        merges: dict[str, dict[str, list[Measure]]] = {}
+        for version_id, comparison in self.versions.comparisons.items():
+            for c in comparison.changes:
+                if c.kind == "merged" and c.merged_into is not None and c.old is not None:
+                    merges.setdefault(version_id, {}).setdefault(c.merged_into.id, []).append(c.old)
+        return merges
 
     def _gone_page(self, measure_id: str) -> tuple[str, str]:
         fate = self.versions.fate(measure_id)

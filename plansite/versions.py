@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -119,12 +120,17 @@ class Versions:
             seen.update((m.id, None) for m in version.plan.measures)
         return tuple(seen)
 
+    @cached_property
+    def _measures_by_id(self) -> dict[str, dict[str, Measure]]:
+        return {v.id: {m.id: m for m in v.plan.measures} for v in self.versions}
+
     def history(self, measure_id: str) -> tuple[tuple[Version, Measure | None, MeasureChange | None], ...]:
         """The measure in each version (None where it is absent) and its change against the version before."""
         rows = []
         for version in self.versions:
-            measure = next((m for m in version.plan.measures if m.id == measure_id), None)
-            change = self.comparisons.get(version.id, Comparison(())).by_id.get(measure_id)
+            measure = self._measures_by_id[version.id].get(measure_id)
+            comparison = self.comparisons.get(version.id)
+            change = comparison.by_id.get(measure_id) if comparison is not None else None
             if measure is not None or change is not None:
                 rows.append((version, measure, change))
         return tuple(rows)

@@ -643,3 +643,16 @@ def test_a_third_version_follows_the_second(final_data: Path, tmp_path: Path) ->
     missing = [u for u in urls if (u.strip("/") or "index") + ".md" not in pages
                and u.strip("/") + "/index.md" not in pages]
     assert missing == []
+
+
+def test_a_corrected_mapping_is_what_the_site_shows(final_data: Path, tmp_path: Path) -> None:
+    """The importer guessed that draft 第4条 was merged; a person says it was deleted, and rebuilds."""
+    mapping = final_data / "versions" / FINAL / "mapping.yaml"
+    _edit(mapping, '{id: 4, merged_into: 3, reason: "并入正式稿第3条"}', "{id: 4, deleted: true, reason: 与第3条重复}")
+    docs = tmp_path / "docs"
+    code, _, err = run_cli("--data", str(final_data), "--docs", str(docs))
+    assert code == 0, err
+    changes = (docs / "versions" / FINAL / "changes.md").read_text(encoding="utf-8")
+    assert "**修改 4 条、新增 1 条、删除 2 条、仅编号变化 3 条**" in changes
+    gone = (docs / "measures" / "4.md").read_text(encoding="utf-8")
+    assert 'title: "第4条（已删除）"' in gone and "原因：与第3条重复" in gone
