@@ -48,10 +48,11 @@ class Citer:
         return self.absolute(measure_url(measure))
 
     def text(self, measure: Measure) -> str:
-        """《title（period）》（status），office，date，第N条。"""
+        """《title（period）》（status, or the 文号 of a version issued with one），office，date，第N条。"""
         plan = self.plan
         date = chinese_date(plan.date)
-        return f"《{plan.full_title}》（{plan.status}），{plan.office}，{date}，第{measure.number}条。"
+        stage = plan.doc_number or plan.status
+        return f"《{plan.full_title}》（{stage}），{plan.office}，{date}，第{measure.number}条。"
 
     def subject(self, measure: Measure) -> str:
         return f"意见：《{self.plan.full_title}》第{measure.number}条"

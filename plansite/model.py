@@ -145,6 +145,7 @@ class Plan:
     units: tuple[Unit, ...]
     topics: tuple[Topic, ...] = ()
     aliases_used: tuple[tuple[Location, str, tuple[str, ...], str], ...] = field(default=())
+    doc_number: str = ""  # the 文号 of a version issued by a 印发通知 (data/versions/, README)
 
     @property
     def is_draft(self) -> bool:

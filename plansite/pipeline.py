@@ -15,6 +15,8 @@ from .problems import PlanError
 from .progress import load_progress
 from .render import Outputs, Renderer
 from .validate import load_plan
+from .versionpages import VersionPages
+from .versions import load_versions
 from .write import WriteReport, is_current, write_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +59,8 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
     plan = None
     try:
         plan = load_plan(project.data)
+        versions = load_versions(project.data, plan)
+        plan = versions.current.plan  # the site shows the current version; progress is checked against it
     except PlanError as err:
         problems += err.problems
     try:
@@ -69,8 +73,12 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
         problems += err.problems
     if problems or plan is None:
         raise PlanError(problems)
-    renderer = Renderer(plan, project.templates, project.site_url, history.draft_numbers, progress)
+    renderer = Renderer(plan, project.templates, project.site_url,
+                        {**history.draft_numbers, **versions.draft_numbers()}, progress)
+    version_pages = VersionPages(renderer, versions)
+    version_pages.prepare()
     outputs = renderer.pages()
+    outputs = {**outputs, **version_pages.pages()}
     return plan, {**outputs, **history.pages(renderer, outputs)}
 
 
@@ -99,6 +107,6 @@ def generate(project: Project, force: bool = False) -> tuple[Plan, WriteReport]:
     """
     stamp = fingerprint(project)
     if not force and (report := is_current(project.docs, stamp)):
-        return load_plan(project.data), report
+        return load_versions(project.data, load_plan(project.data)).current.plan, report
     plan, outputs = build_outputs(project)
     return plan, write_outputs(project.docs, outputs, stamp)

@@ -62,12 +62,45 @@ def report_unknown_spellings(parsed: dict[str, Any], units_file: Path) -> None:
         print(f"  {spelling}  (measures {', '.join(str(n) for n in numbers)})")
 
 
+def import_version_command(args: argparse.Namespace) -> int:
+    """--version: add a version beside the existing data, match its measures, print the review list."""
+    from plansite.versionimport import VersionImportError, import_version
+
+    try:
+        text = args.source.read_text(encoding="utf-8-sig")
+        review = import_version(args.out, args.version, text, args.stage or "", args.source.name)
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"{args.source}: cannot read: {err}", file=sys.stderr)
+        return 2
+    except ImportProblem as problem:
+        print(f"{args.source}:{problem.line}: {problem.message}", file=sys.stderr)
+        return 2
+    except VersionImportError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print("\n".join(review.lines()))
+    for path in review.written:
+        print(f"wrote {_shown(path)}")
+    print(f"Review the list above; correct ids in {_shown(args.out / 'versions' / args.version / 'mapping.yaml')} "
+          "if a match is wrong, then rebuild (make build).")
+    units_file = args.out / "units.yaml"
+    if units_file.exists():
+        report_unknown_spellings(review.parsed, units_file)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="the plan as plain UTF-8 text")
     parser.add_argument("--out", type=Path, default=REPO / "data", help="data directory (default: data)")
     parser.add_argument("--force", action="store_true", help="overwrite plan.yaml and parts/*.yaml that exist")
+    parser.add_argument("--version", metavar="VERSION_ID",
+                        help="add SOURCE as a later version of the plan in --out (data/versions/VERSION_ID/)")
+    parser.add_argument("--stage", choices=("征求意见稿", "正式稿", "修订"),
+                        help="with --version: the version's stage, when the text does not say")
     args = parser.parse_args(argv)
+    if args.version is not None:
+        return import_version_command(args)
     try:
         text = args.source.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
