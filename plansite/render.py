@@ -144,7 +144,8 @@ class Renderer:
                   for u in plan.units]
         pages += [self.page("matrix.md.j2", "matrix.md", matrix=exports.matrix(plan)),
                   self.page("topics.md.j2", "topics.md"),
-                  self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS)]
+                  self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS),
+                  self.page("sitemap.md.j2", "sitemap.md")]
         data_files = exports.data_files(plan)
         counts = Counter([path for path, _ in pages] + list(data_files))
         if twice := sorted(path for path, n in counts.items() if n > 1):

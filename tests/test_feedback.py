@@ -113,7 +113,7 @@ def test_every_measure_on_a_section_page_has_its_own_feedback_link(draft_site: P
     assert subjects == [f"意见：{FIXTURE_TITLE}第1条", f"意见：{FIXTURE_TITLE}第2条"]
     # markup in a measure's text stays text in the mail too
     body = decode_mailto(hrefs[1])[1]["body"]
-    assert body.startswith("措施：第2条 标记不生效:*星号*、_下划线_、[方括号](x…\r\n")
+    assert body.startswith("措施：第2条 标记不生效:*星号*、_下划线_、[方括号](x)…\r\n")
 
 
 def test_the_real_plan_subject() -> None:

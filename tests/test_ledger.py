@@ -140,7 +140,7 @@ def test_renumbering_changes_numbers_never_urls(tmp_path: Path) -> None:
     rows = [line for line in table.splitlines() if line.startswith("| 第")]
     assert rows == [
         "| 第1条 | [第2条 开展“12.4”宪法宣传周活动](measures/1.md) |",
-        "| 第2条 | [第1条 标记不生效:\\*星号\\*、\\_下划线\\_、\\[方括号\\]\\(x…](measures/2.md) |",
+        "| 第2条 | [第1条 标记不生效:\\*星号\\*、\\_下划线\\_、\\[方括号\\]\\(x\\)…](measures/2.md) |",
         "| 第4条 | 见 [第3条 加强组织领导](measures/3.md)（征求意见后与第3条合并） |",
         "| 第5条 | [已撤销](measures/5.md)（根据征求意见结果删除） |",
     ]

@@ -87,7 +87,7 @@ def test_matrix_page_markup(pages) -> None:
 def test_matrix_escapes_data_in_html() -> None:
     page = render_site(load_plan(BASE_DATA), ROOT / "templates")["matrix.md"]
     assert "<script" not in page
-    assert 'title="第2条 标记不生效:*星号*、_下划线_、[方括号](x…"' in page
+    assert 'title="第2条 标记不生效:*星号*、_下划线_、[方括号](x)…"' in page
 
 
 def test_relative_urls_for_raw_html() -> None:

@@ -1,0 +1,110 @@
+/* Readable by everyone (overrides/main.html): 字号 大/中/小, 打印本页, and the keyboard where the
+ * theme falls short. The phone menu (drawer) and the search button are labels in the theme:
+ * here they become buttons a keyboard reaches; the closed drawer is inert (none of its links
+ * in the tab order); the open search dialog keeps focus inside. Plain ES5, nothing from elsewhere. */
+(function () {
+  "use strict";
+  var KEY = "plansite.size";
+  var DRAWER_QUERY = window.matchMedia("(max-width: 76.234375em)");
+
+  function store(size) {
+    try {
+      if (size === "medium") { localStorage.removeItem(KEY); } else { localStorage.setItem(KEY, size); }
+    } catch (error) { /* private mode: the choice lasts for this page only */ }
+  }
+
+  function setSize(size) {
+    if (size === "medium") { document.documentElement.removeAttribute("data-plan-size"); }
+    else { document.documentElement.setAttribute("data-plan-size", size); }
+    var buttons = document.querySelectorAll(".plan-tools [data-plan-size]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-plan-size") === size));
+    }
+  }
+
+  function tools() {
+    var bar = document.querySelector(".plan-tools");
+    if (!bar) { return; }
+    bar.hidden = false;
+    setSize(document.documentElement.getAttribute("data-plan-size") || "medium");
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) { return; }
+      if (button.classList.contains("plan-print")) { window.print(); return; }
+      var size = button.getAttribute("data-plan-size");
+      if (size) { setSize(size); store(size); }
+    });
+  }
+
+  /* A label that toggles a checkbox, made into a button: focusable, named, Enter and Space. */
+  function asButton(label, name, checkbox) {
+    label.setAttribute("role", "button");
+    label.setAttribute("tabindex", "0");
+    label.setAttribute("aria-label", name);
+    label.setAttribute("aria-expanded", String(checkbox.checked));
+    label.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); label.click(); }
+    });
+    checkbox.addEventListener("change", function () { label.setAttribute("aria-expanded", String(checkbox.checked)); });
+  }
+
+  function drawer() {
+    var toggle = document.getElementById("__drawer");
+    var sidebar = document.querySelector(".md-sidebar--primary");
+    var button = document.querySelector(".md-header label.md-header__button[for='__drawer']");
+    if (!toggle || !sidebar || !button) { return; }
+    asButton(button, "打开导航菜单", toggle);
+    function update() {
+      var closed = DRAWER_QUERY.matches && !toggle.checked;
+      if (closed) { sidebar.setAttribute("inert", ""); } else { sidebar.removeAttribute("inert"); }
+    }
+    toggle.addEventListener("change", function () {
+      update();
+      if (toggle.checked && DRAWER_QUERY.matches) {
+        var first = sidebar.querySelector("a[href], label[tabindex], input:not([type=checkbox])");
+        if (first) { first.focus(); }
+      }
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.checked) { button.click(); button.focus(); }
+    });
+    if (DRAWER_QUERY.addEventListener) { DRAWER_QUERY.addEventListener("change", update); }
+    update();
+  }
+
+  function focusable(root) {
+    var all = root.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]), [tabindex]:not([tabindex='-1'])");
+    var shown = [];
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].getClientRects().length && getComputedStyle(all[i]).visibility !== "hidden") { shown.push(all[i]); }
+    }
+    return shown;
+  }
+
+  function search() {
+    var toggle = document.getElementById("__search");
+    var dialog = document.querySelector(".md-search");
+    if (!toggle || !dialog) { return; }
+    var button = document.querySelector(".md-header label.md-header__button[for='__search']");
+    if (button) { asButton(button, "搜索", toggle); }
+    toggle.addEventListener("change", function () {
+      if (toggle.checked) { dialog.setAttribute("aria-modal", "true"); } else { dialog.removeAttribute("aria-modal"); }
+      if (!toggle.checked && button && DRAWER_QUERY.matches) { button.focus(); }
+    });
+    /* While the dialog is open, Tab and Shift+Tab go round inside it. */
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab" || !toggle.checked) { return; }
+      var inside = focusable(dialog.querySelector(".md-search__inner") || dialog);
+      if (!inside.length) { return; }
+      var first = inside[0], last = inside[inside.length - 1];
+      var active = document.activeElement;
+      if (!dialog.contains(active)) { event.preventDefault(); first.focus(); }
+      else if (event.shiftKey && active === first) { event.preventDefault(); last.focus(); }
+      else if (!event.shiftKey && active === last) { event.preventDefault(); first.focus(); }
+    });
+  }
+
+  tools();
+  drawer();
+  search();
+}());
