@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import charts, exports
-from .cite import Citer
+from .cite import Citer, chinese_date
 from .markdown import finalize, html_text, md_escape, summary, yaml_string
 from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Location, Measure, Plan, Unit
 from .problems import PlanError, Problem
@@ -87,6 +87,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.globals.update(ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, ROLE_MARKS=ROLE_MARKS, anchor=anchor,
                        GENERATED_MARK=Markup(GENERATED_MARK), charts=charts, tasks_path=exports.tasks_path,
                        COLLECTIVES_LISTED=COLLECTIVES_LISTED)
+    env.globals["cndate"] = chinese_date  # 2022年9月14日, as formal documents write dates
     return env
 
 

@@ -153,8 +153,11 @@ def test_the_citation_box_of_a_measure(draft_site: Path) -> None:
     assert ids["cite-url"] == f"{SITE_URL}measures/1/"
 
 
-def test_without_a_site_url_the_citation_shows_the_path(final_site: Path) -> None:
-    assert links(final_site / "measures" / "2" / "index.html").by_id["cite-url"] == "/measures/2/"
+def test_without_a_site_url_the_citation_says_the_address_is_not_yet_known(final_site: Path) -> None:
+    html = (final_site / "measures" / "2" / "index.html").read_text(encoding="utf-8")
+    assert "cite-url" not in links(final_site / "measures" / "2" / "index.html").by_id
+    assert "本站的正式网址尚未确定" in html
+    assert ">/measures/2/<" not in html  # no path shown as if it were an address
 
 
 def test_the_real_plan_citation() -> None:

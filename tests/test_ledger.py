@@ -148,7 +148,7 @@ def test_renumbering_changes_numbers_never_urls(tmp_path: Path) -> None:
     assert "# 第2条 开展" in measure
     assert "本条在征求意见稿中为第1条，见[条文编号对照](../renumbering.md)。" in measure
     home = (docs / "index.md").read_text(encoding="utf-8")
-    assert "- **编号对照**：[征求意见稿与现在的条文编号对照](renumbering.md)\n" in home
+    assert "- [**编号对照**<span>征求意见稿与现在的条文编号对照</span>](renumbering.md)\n" in home
     # recording the final version keeps the draft's numbers, and now lists /renumbering/
     assert run_cli("--record-urls", "--data", str(data))[0] == 0
     ledger = (data / "published-urls.txt").read_text(encoding="utf-8")

@@ -30,7 +30,7 @@
     bar.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button) { return; }
-      if (button.classList.contains("plan-print")) { window.print(); return; }
+      if (button.classList.contains("plan-print")) { return; }
       var size = button.getAttribute("data-plan-size");
       if (size) { setSize(size); store(size); }
     });
@@ -87,6 +87,16 @@
     if (!toggle || !dialog) { return; }
     var button = document.querySelector(".md-header label.md-header__button[for='__search']");
     if (button) { asButton(button, "搜索", toggle); }
+    var opener = document.querySelector(".plan-search-open");  /* the home page's way in */
+    if (opener) {
+      opener.hidden = false;
+      opener.addEventListener("click", function () {
+        toggle.checked = true;
+        toggle.dispatchEvent(new Event("change"));
+        var input = dialog.querySelector(".md-search__input");
+        if (input) { input.focus(); }
+      });
+    }
     toggle.addEventListener("change", function () {
       if (toggle.checked) { dialog.setAttribute("aria-modal", "true"); } else { dialog.removeAttribute("aria-modal"); }
       if (!toggle.checked && button && DRAWER_QUERY.matches) { button.focus(); }
@@ -104,7 +114,16 @@
     });
   }
 
+  function printButtons() {
+    var buttons = document.querySelectorAll(".plan-print");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function () { window.print(); });
+    }
+  }
+
   tools();
+  printButtons();
   drawer();
   search();
 }());
