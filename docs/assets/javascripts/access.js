@@ -1,7 +1,7 @@
 /* Readable by everyone (overrides/main.html): 字号 大/中/小, 打印本页, and the keyboard where the
  * theme falls short. The phone menu (drawer) and the search button are labels in the theme:
- * here they become buttons a keyboard reaches; the closed drawer is inert (none of its links
- * in the tab order); the open search dialog keeps focus inside. Plain ES5, nothing from elsewhere. */
+ * here they become buttons a keyboard reaches (access.css keeps the closed drawer out of the tab
+ * order); the open search dialog keeps focus inside. Plain ES5, nothing from elsewhere. */
 (function () {
   "use strict";
   var KEY = "plansite.size";
@@ -54,12 +54,8 @@
     var button = document.querySelector(".md-header label.md-header__button[for='__drawer']");
     if (!toggle || !sidebar || !button) { return; }
     asButton(button, "打开导航菜单", toggle);
-    function update() {
-      var closed = DRAWER_QUERY.matches && !toggle.checked;
-      if (closed) { sidebar.setAttribute("inert", ""); } else { sidebar.removeAttribute("inert"); }
-    }
+    /* access.css hides the closed drawer (out of the tab order); on opening, focus goes into it. */
     toggle.addEventListener("change", function () {
-      update();
       if (toggle.checked && DRAWER_QUERY.matches) {
         var first = sidebar.querySelector("a[href], label[tabindex], input:not([type=checkbox])");
         if (first) { first.focus(); }
@@ -68,15 +64,15 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && toggle.checked) { button.click(); button.focus(); }
     });
-    if (DRAWER_QUERY.addEventListener) { DRAWER_QUERY.addEventListener("change", update); }
-    update();
   }
 
   function focusable(root) {
-    var all = root.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]), [tabindex]:not([tabindex='-1'])");
+    var all = root.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden]), [tabindex]");
     var shown = [];
     for (var i = 0; i < all.length; i++) {
-      if (all[i].getClientRects().length && getComputedStyle(all[i]).visibility !== "hidden") { shown.push(all[i]); }
+      if (all[i].tabIndex >= 0 && all[i].getClientRects().length && getComputedStyle(all[i]).visibility !== "hidden") {
+        shown.push(all[i]);
+      }
     }
     return shown;
   }
@@ -93,17 +89,24 @@
       opener.addEventListener("click", function () {
         toggle.checked = true;
         toggle.dispatchEvent(new Event("change"));
-        var input = dialog.querySelector(".md-search__input");
-        if (input) { input.focus(); }
       });
     }
+    var input = dialog.querySelector(".md-search__input");
     toggle.addEventListener("change", function () {
       if (toggle.checked) { dialog.setAttribute("aria-modal", "true"); } else { dialog.removeAttribute("aria-modal"); }
+      if (toggle.checked && input) {  /* opened from a button: the typing goes to the search box */
+        setTimeout(function () { if (!dialog.contains(document.activeElement)) { input.focus(); } }, 0);
+      }
       if (!toggle.checked && button && DRAWER_QUERY.matches) { button.focus(); }
     });
-    /* While the dialog is open, Tab and Shift+Tab go round inside it. */
+    /* While the dialog is open, Tab and Shift+Tab go round inside it (the theme would close it on
+     * Tab and drop focus: this listener comes first and keeps the key from the theme). On a wide
+     * screen the empty search box in the header is not yet a dialog: Tab passes on, as the theme does. */
+    var fullScreen = window.matchMedia("(max-width: 59.984375em)");
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Tab" || !toggle.checked) { return; }
+      if (!fullScreen.matches && input && !input.value) { return; }
+      event.stopPropagation();
       var inside = focusable(dialog.querySelector(".md-search__inner") || dialog);
       if (!inside.length) { return; }
       var first = inside[0], last = inside[inside.length - 1];
@@ -111,7 +114,7 @@
       if (!dialog.contains(active)) { event.preventDefault(); first.focus(); }
       else if (event.shiftKey && active === first) { event.preventDefault(); last.focus(); }
       else if (!event.shiftKey && active === last) { event.preventDefault(); first.focus(); }
-    });
+    }, true);
   }
 
   function printButtons() {
