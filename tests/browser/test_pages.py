@@ -21,6 +21,8 @@ PAGES = {
     "data": "/data/",
     "consultation": "/consultation/",
     "fulltext": "/fulltext/",
+    "sitemap": "/sitemap/",
+    "404": "/404.html",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
