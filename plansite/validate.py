@@ -178,7 +178,8 @@ def _pattern_hint(schema: dict[str, Any]) -> str:
 
 
 _KINDS = {"measures": "measure", "sections": "section", "units": "unit", "aliases": "alias",
-          "combined": "combined spelling", "paragraphs": "paragraph", "topics": "topic", "changes": "change"}
+          "combined": "combined spelling", "paragraphs": "paragraph", "topics": "topic", "changes": "change",
+          "related": "related document"}
 
 
 def _subject(doc: YamlDoc, path: Path_) -> str:
