@@ -55,7 +55,8 @@ def test_the_information_table_of_the_document_pages(site: Path) -> None:
 def test_related_documents_are_text_and_link_only_to_their_official_address(site: Path) -> None:
     html = read(site, "")
     assert ('<a href="https://www.example.gov.cn/zhengce/content_1.htm?a=1&amp;b=2">'
-            '《上级关于印发&lt;某某纲要&gt;的通知 **粗** [x](javascript:alert(3)) {: .cls }》</a>（上级&lt;机关&gt;&amp;）') in html
+            '《上级关于印发&lt;某某纲要&gt;的通知 **粗** [x](javascript:alert(3)) {: .cls }》</a>'
+            '（上级&lt;机关&gt;&amp;）') in html
     assert "<li>《某某条例》（某某人大常委会）</li>" in html
     assert "javascript:alert(3)\"" not in html and 'href="javascript' not in html
 
