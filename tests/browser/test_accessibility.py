@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser.conftest import search
 from tests.browser.test_pages import PAGES, WIDTHS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,3 +50,26 @@ def test_no_wcag_violations(page: Callable[..., Page], axe_source: str, name: st
     reader.wait_for_timeout(50)
     violations = axe_violations(reader, axe_source)
     assert not violations, f"{PAGES[name]} at {w}px: {len(violations)} violations:\n" + "\n".join(violations[:40])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_wcag_violations_with_search_open(page: Callable[..., Page], axe_source: str, width: str) -> None:
+    reader = page(PAGES["measure"])
+    w, h = WIDTHS[width]
+    reader.set_viewport_size({"width": w, "height": h})
+    if width == "phone":  # the search box is behind the header's search button
+        reader.locator("label.md-header__button[for='__search']").click()
+    search(reader, "民法典")
+    violations = axe_violations(reader, axe_source)
+    assert not violations, f"search open at {w}px: {len(violations)} violations:\n" + "\n".join(violations[:40])
+
+
+def test_no_wcag_violations_with_the_phone_menu_open(page: Callable[..., Page], axe_source: str) -> None:
+    reader = page(PAGES["section"])
+    w, h = WIDTHS["phone"]
+    reader.set_viewport_size({"width": w, "height": h})
+    reader.locator("label.md-header__button[for='__drawer']").click()
+    reader.wait_for_timeout(400)
+    assert reader.evaluate("document.getElementById('__drawer').checked")
+    violations = axe_violations(reader, axe_source)
+    assert not violations, f"menu open at {w}px: {len(violations)} violations:\n" + "\n".join(violations[:40])
