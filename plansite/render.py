@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, exports
+from . import charts, exports, plaintext
 from .cite import Citer, chinese_date
 from .markdown import finalize, html_text, md_escape, summary, yaml_string
 from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Location, Measure, Plan, Unit
@@ -147,7 +147,7 @@ class Renderer:
                   self.page("topics.md.j2", "topics.md"),
                   self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS),
                   self.page("sitemap.md.j2", "sitemap.md")]
-        data_files = exports.data_files(plan)
+        data_files = {**exports.data_files(plan), plaintext.PATH: plaintext.document_file(plan)}
         counts = Counter([path for path, _ in pages] + list(data_files))
         if twice := sorted(path for path, n in counts.items() if n > 1):
             raise PlanError([Problem(Location(f"docs/{path}"), "two pages would be written to the same file",
