@@ -105,6 +105,37 @@ def test_the_phone_menu_opens_and_closes_by_keyboard(page: Callable[..., Page]) 
     assert reader.evaluate(FOCUSED)["name"] == "打开导航菜单"
 
 
+def test_the_phone_menu_opens_a_part_and_goes_back_by_keyboard(page: Callable[..., Page]) -> None:
+    reader = open_at(page, PAGES["measure"], "phone")
+    tab_to(reader, "打开导航菜单")
+    reader.keyboard.press("Enter")
+    part = tab_to(reader, "二、推动全社会增强法治观念")
+    assert part["inDrawer"] and part["tag"] == "LABEL"
+    reader.keyboard.press("Enter")
+    reader.wait_for_function("document.activeElement.textContent.trim() === '本部分概览'")
+    reader.wait_for_timeout(400)  # the panel slides in
+    inside = reader.evaluate(FOCUSED)
+    assert shown(inside, WIDTHS["phone"][0]), inside
+    stops = [reader.evaluate(FOCUSED)]
+    for _ in range(4):
+        reader.keyboard.press("Tab")
+        stops.append(reader.evaluate(FOCUSED))
+    assert [s["name"] for s in stops] == ["本部分概览", "（一）维护宪法权威", "（二）增强全民法治观念",
+                                          "（三）健全普法工作格局", "（四）建设社会主义法治文化"]
+    assert all(shown(s, WIDTHS["phone"][0]) for s in stops)
+    for _ in range(5):
+        reader.keyboard.press("Shift+Tab")
+    assert reader.evaluate(FOCUSED)["name"] == "返回上一级：二、推动全社会增强法治观念"
+    reader.keyboard.press("Enter")
+    reader.wait_for_function("document.activeElement.textContent.trim().startsWith('二、推动全社会增强法治观念')")
+    # leaving the drawer by Tab closes it
+    for _ in range(30):
+        reader.keyboard.press("Tab")
+        if not reader.evaluate(FOCUSED)["inDrawer"]:
+            break
+    assert not reader.evaluate("document.getElementById('__drawer').checked")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_search_works_by_keyboard_alone(page: Callable[..., Page], width: str) -> None:
     reader = open_at(page, PAGES["section"], width)

@@ -43,7 +43,8 @@
     label.setAttribute("aria-label", name);
     label.setAttribute("aria-expanded", String(checkbox.checked));
     label.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); label.click(); }
+      /* the theme also clicks a focused label on Enter: one click, not two */
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); event.stopPropagation(); label.click(); }
     });
     checkbox.addEventListener("change", function () { label.setAttribute("aria-expanded", String(checkbox.checked)); });
   }
@@ -64,6 +65,72 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && toggle.checked) { button.click(); button.focus(); }
     });
+    /* Tabbing out of the open drawer closes it: what is behind it gets the focus, and is seen. */
+    document.addEventListener("focusin", function (event) {
+      if (toggle.checked && DRAWER_QUERY.matches && !sidebar.contains(event.target) && event.target !== button) {
+        toggle.checked = false;
+        toggle.dispatchEvent(new Event("change"));
+      }
+    });
+  }
+
+  /* In the phone drawer the theme's part headings open sub-panels, but are not focusable (on a wide
+   * screen they are plain headings): there they become buttons, and the panel's title goes back. */
+  function drawerPanels() {
+    var sidebar = document.querySelector(".md-sidebar--primary");
+    if (!sidebar) { return; }
+    var openers = sidebar.querySelectorAll("label.md-nav__link[for^='__nav'][tabindex='']");
+    var backs = sidebar.querySelectorAll("label.md-nav__title[for^='__nav']");
+    function bind(label, name, onOpen) {
+      var toggle = document.getElementById(label.htmlFor);
+      if (!toggle) { return; }
+      label.addEventListener("keydown", function (event) {
+        if (!DRAWER_QUERY.matches || (event.key !== "Enter" && event.key !== " ")) { return; }
+        event.preventDefault();
+        event.stopPropagation();  /* the theme would click it a second time */
+        label.click();
+        setTimeout(function () { onOpen(toggle); }, 0);
+      });
+      label.setAttribute("data-plan-name", name || "");
+    }
+    function panelOf(toggle) { return toggle.parentElement.querySelector(":scope > nav.md-nav"); }
+    /* The panel slides (and becomes visible) in a moment: try until the focus takes. */
+    function focusSoon(element, tries) {
+      element.focus();
+      if (document.activeElement !== element && tries > 0) { setTimeout(function () { focusSoon(element, tries - 1); }, 50); }
+    }
+    for (var i = 0; i < openers.length; i++) {
+      bind(openers[i], "", function (toggle) {
+        var panel = panelOf(toggle);
+        var first = panel && panel.querySelector(":scope > .md-nav__list > li > a[href], :scope > .md-nav__list > li > label[tabindex='0']");
+        if (toggle.checked && first) { focusSoon(first, 10); }
+      });
+    }
+    for (var j = 0; j < backs.length; j++) {
+      bind(backs[j], "返回上一级", function (toggle) {
+        var opener = document.getElementById(toggle.id + "_label");
+        if (!toggle.checked && opener) { focusSoon(opener, 10); }
+      });
+    }
+    function update() {
+      var on = DRAWER_QUERY.matches;
+      var all = [].slice.call(openers).concat([].slice.call(backs));
+      for (var k = 0; k < all.length; k++) {
+        if (on) {
+          all[k].setAttribute("tabindex", "0");
+          all[k].setAttribute("role", "button");
+          if (all[k].getAttribute("data-plan-name")) {  /* the name keeps the visible text (WCAG 2.5.3) */
+            all[k].setAttribute("aria-label", all[k].getAttribute("data-plan-name") + "：" + all[k].textContent.trim());
+          }
+        } else {
+          all[k].removeAttribute("tabindex");
+          all[k].removeAttribute("role");
+          all[k].removeAttribute("aria-label");
+        }
+      }
+    }
+    if (DRAWER_QUERY.addEventListener) { DRAWER_QUERY.addEventListener("change", update); }
+    update();
   }
 
   function focusable(root) {
@@ -128,5 +195,6 @@
   tools();
   printButtons();
   drawer();
+  drawerPanels();
   search();
 }());
