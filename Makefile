@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test serve check bench lint clean example
+.PHONY: build test serve check bench lint clean example browser-deps
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,32 @@ serve: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
-test: build lint
+test: build lint browser-deps
 	$(BIN)/python -m pytest
 
 example: $(BIN)/.installed
 	$(BIN)/python scripts/build_example.py
+
+# What the browser tests need: Debian's chromium and CJK fonts (installed with apt when root), and
+# axe-core as pinned in package-lock.json (npm ci into node_modules/; the tests read it from there).
+browser-deps: node_modules/.installed
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing for the browser tests:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq$$missing >/dev/null; \
+	  else \
+	    echo "the browser tests need$$missing; install with:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	  && apt-get install -y -qq npm >/dev/null; } || { echo "axe-core needs npm; install with:  sudo apt-get install -y npm"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error || { echo "could not install axe-core: run  npm ci"; exit 1; }
+	touch $@
 
 bench: $(BIN)/.installed
 	$(BIN)/python scripts/bench.py --scales 1,10,100

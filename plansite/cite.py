@@ -58,9 +58,10 @@ class Citer:
         return f"意见：《{self.plan.full_title}》第{measure.number}条"
 
     def body(self, measure: Measure) -> str:
+        address = f"网址：{self.permalink(measure)}\n" if self.site_url else ""  # never a bare path
         return (
             f"措施：第{measure.number}条 {summary(measure.text)}\n"
-            f"网址：{self.permalink(measure)}\n"
+            f"{address}"
             "\n"
             "意见和建议：\n"
             "\n"

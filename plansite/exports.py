@@ -152,9 +152,12 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "status": plan.status,
         "office": plan.office,
         "date": plan.date,
+        "number": plan.number,
+        "written": plan.written,
         "consultation": {"notice": c.notice, "contact": c.contact, "phone": c.phone, "fax": c.fax,
-                         "email": c.email},
+                         "email": c.email, "deadline": c.deadline},
         "preamble": plan.preamble,
+        "related": [{"title": r.title, "issuer": r.issuer, "url": r.url} for r in plan.related],
         "parts": [
             {
                 "id": p.id,
@@ -219,11 +222,18 @@ PLAN_SCHEMA: dict[str, Any] = {
         "status": _text("文稿状态：征求意见稿或正式稿"),
         "office": _text("发布单位"),
         "date": {"type": "string", "format": "date", "description": "发布日期（ISO 8601）"},
+        "number": _text("文号（无则为空）"),
+        "written": _text("成文日期，YYYY-MM-DD（原文未写明则为空）"),
         "consultation": _object("征求意见信息", {
             "notice": _text("征求意见说明原文"), "contact": _text("联系人"), "phone": _text("联系电话"),
             "fax": _text("传真（可为空）"), "email": _text("电子邮箱"),
+            "deadline": _text("意见截止日期，YYYY-MM-DD（通知未写明则为空）"),
         }),
         "preamble": _text("前言原文"),
+        "related": {"type": "array", "description": "相关链接：前言所依据的上级文件", "items": _object("一份文件", {
+            "title": _text("文件标题，照前言原文"), "issuer": _text("发文机关"),
+            "url": _text("官方网址（……gov.cn；未知则为空）"),
+        })},
         "parts": {"type": "array", "description": "各部分，按顺序", "items": _object("一个部分", {
             "id": _ID,
             "number": _text("序号：一、二……"),

@@ -204,7 +204,18 @@ def _parse_header(lines: _Lines) -> Data:
         "date": date,
         "consultation": consultation,
         "preamble": "\n".join(preamble),
+        **_related(" ".join(preamble)),
     }
+
+
+# A document the preamble names as a basis: 《<issuer>关于印发<…>的通知》 and the like.
+RELATED_RE = re.compile(r"《(([^《》]{2,40}?)关于[^《》]*的(?:通知|意见|决定))》")
+
+
+def _related(preamble: str) -> Data:
+    """`related` (相关链接): the parent documents the preamble names, with their issuers; no addresses."""
+    found = [{"title": m.group(1), "issuer": m.group(2)} for m in RELATED_RE.finditer(preamble)]
+    return {"related": found} if found else {}
 
 
 # ---------------------------------------------------------------- the body

@@ -59,16 +59,59 @@ def html_text(value: str) -> Markup:
     return Markup(html.escape(value, quote=True))
 
 
-def summary(text: str, limit: int = 24) -> str:
-    """A short title for a measure: its first sentence when short, else its start.
+# A measure's title is its first clause as written; these end a clause, these may end a cut inside one.
+_CLAUSE_END = re.compile(r"[。，,；;：:！!？?]")
+_INNER_STOP = "、“”《》〈〉（）()"
+TITLE_SHORT = 14  # a first clause shorter than this gets the next one too, if both fit TITLE_JOINED
+TITLE_JOINED = 30
+TITLE_MAX = 32
 
+
+def summary(text: str) -> str:
+    """A measure's title: its first clause (or two short ones) as written, cut only at punctuation.
+
+    A clause longer than TITLE_MAX is cut after the last 、 or quote mark that keeps it within,
+    and ends in "…"; a clause without such a mark is kept whole, never cut inside a word.
     It stops before any < > &: it becomes a page title, which the theme prints as markup.
     """
-    safe = re.split(r"[<>&]", text, maxsplit=1)[0]
-    for stop in ("。", "，", ",", "；", ";"):
-        head, found, _ = safe.partition(stop)
-        if found and head and len(head) <= limit:
-            return head
-    if safe == text and len(text) <= limit:
-        return text
-    return safe[:limit] + "…"
+    first_line = text.split("\n", 1)[0]
+    safe = re.split(r"[<>&]", first_line, maxsplit=1)[0]
+    clauses = _clauses(safe)
+    if not clauses:
+        return "…"  # nothing but punctuation before any < > &
+    title, end = clauses[0]
+    if len(clauses) > 1 and len(title) < TITLE_SHORT and not set(end) & set("。；;！!？?"):
+        joined = title + end + clauses[1][0]
+        if len(joined) <= TITLE_JOINED:
+            title, end = joined, clauses[1][1]
+    if len(title) > TITLE_MAX:
+        return _cut(title)
+    if not end and safe != text:  # stopped at < > & or at the end of the first line
+        return title.rstrip(_INNER_STOP[:1]) + "…"
+    return title
+
+
+def _clauses(text: str) -> list[tuple[str, str]]:
+    """(clause, the punctuation that ends it) for each non-empty clause; the last may end in ''."""
+    found = []
+    start = 0
+    for match in _CLAUSE_END.finditer(text):
+        if match.start() > start:
+            found.append((text[start:match.start()], match.group()))
+        elif found:  # two marks in a row: both end the clause, as written
+            found[-1] = (found[-1][0], found[-1][1] + match.group())
+        start = match.end()
+        if found and match.group() in "。！!？?":
+            return found  # the first sentence is enough
+    if start < len(text) and text[start:].strip():
+        found.append((text[start:], ""))
+    return found
+
+
+def _cut(clause: str) -> str:
+    """A long clause cut after the last inner punctuation within TITLE_MAX, else whole."""
+    cut = max((i for i, ch in enumerate(clause[:TITLE_MAX]) if ch in _INNER_STOP and i > 0), default=-1)
+    if cut <= 0:
+        return clause
+    head = clause[:cut + 1] if clause[cut] in "”》〉）)" else clause[:cut]
+    return head.rstrip("、") + "…"

@@ -57,6 +57,9 @@ def on_config(config: Any) -> Any:
         "draft": plan.is_draft,
         "status": plan.status,
         "email": plan.consultation.email,
+        "office": plan.office,  # the footer (overrides/partials/footer.html): issuer and contact
+        "contact": plan.consultation.contact,
+        "phone": plan.consultation.phone,
     }
     return config
 

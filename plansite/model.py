@@ -122,6 +122,18 @@ class Consultation:
     phone: str
     fax: str
     email: str
+    deadline: str = ""  # YYYY-MM-DD when the notice gives a last day for comments, else ""
+
+
+@dataclass(frozen=True)
+class RelatedDocument:
+    """A document the plan rests on (相关链接): its title as the preamble writes it, who issued it,
+    and its address where one is known (only on an official host, checked by the schema)."""
+
+    title: str
+    issuer: str
+    url: str
+    where: Location
 
 
 @dataclass(frozen=True)
@@ -144,6 +156,9 @@ class Plan:
     parts: tuple[Part, ...]
     units: tuple[Unit, ...]
     topics: tuple[Topic, ...] = ()
+    number: str = ""  # 文号, where the document has one
+    written: str = ""  # 成文日期 (YYYY-MM-DD), where the source gives one
+    related: tuple[RelatedDocument, ...] = ()
     aliases_used: tuple[tuple[Location, str, tuple[str, ...], str], ...] = field(default=())
     doc_number: str = ""  # the 文号 of a version issued by a 印发通知 (data/versions/, README)
 

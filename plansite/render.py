@@ -16,8 +16,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import charts, exports
-from .cite import Citer
+from . import charts, exports, plaintext
+from .cite import Citer, chinese_date
 from .markdown import finalize, html_text, md_escape, summary, yaml_string
 from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Location, Measure, Plan, Unit
 from .problems import PlanError, Problem
@@ -89,6 +89,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.globals.update(ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, ROLE_MARKS=ROLE_MARKS, anchor=anchor,
                        GENERATED_MARK=Markup(GENERATED_MARK), charts=charts, tasks_path=exports.tasks_path,
                        COLLECTIVES_LISTED=COLLECTIVES_LISTED)
+    env.globals["cndate"] = chinese_date  # 2022年9月14日, as formal documents write dates
     return env
 
 
@@ -149,8 +150,9 @@ class Renderer:
                   for u in plan.units]
         pages += [self.page("matrix.md.j2", "matrix.md", matrix=exports.matrix(plan)),
                   self.page("topics.md.j2", "topics.md"),
-                  self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS)]
-        data_files = exports.data_files(plan)
+                  self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS),
+                  self.page("sitemap.md.j2", "sitemap.md")]
+        data_files = {**exports.data_files(plan), plaintext.PATH: plaintext.document_file(plan)}
         if self.progress is not None:
             pages += self.progress.pages(self)
             data_files.update(self.progress.data_files())

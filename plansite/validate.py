@@ -26,6 +26,7 @@ from .model import (
     Paragraph,
     Part,
     Plan,
+    RelatedDocument,
     Section,
     Topic,
     Unit,
@@ -177,7 +178,8 @@ def _pattern_hint(schema: dict[str, Any]) -> str:
 
 
 _KINDS = {"measures": "measure", "sections": "section", "units": "unit", "aliases": "alias",
-          "combined": "combined spelling", "paragraphs": "paragraph", "topics": "topic", "changes": "change"}
+          "combined": "combined spelling", "paragraphs": "paragraph", "topics": "topic", "changes": "change",
+          "related": "related document"}
 
 
 def _subject(doc: YamlDoc, path: Path_) -> str:
@@ -337,9 +339,19 @@ class _PlanBuilder:
              topics: tuple[Topic, ...]) -> Plan:
         data = doc.data
         c = data["consultation"]
-        consultation = Consultation(c["notice"], c["contact"], c["phone"], c.get("fax", ""), c["email"])
+        consultation = Consultation(c["notice"], c["contact"], c["phone"], c.get("fax", ""), c["email"],
+                                    c.get("deadline", ""))
+        if consultation.deadline and consultation.deadline < data["date"]:
+            self.problem(doc.where(("consultation", "deadline")),
+                         f"'deadline' {consultation.deadline} is before the publication date {data['date']}",
+                         "the last day for comments comes after the notice is published")
+        related = tuple(RelatedDocument(r["title"], r["issuer"], r.get("url", ""), doc.where(("related", i)))
+                        for i, r in enumerate(data.get("related", [])))
+        if self.problems:
+            raise PlanError(self.problems)
         return Plan(data["title"], data["period"], data["status"], data["office"], data["date"], consultation,
-                    data["preamble"], parts, units, topics, tuple(sorted(self.aliases_used)))
+                    data["preamble"], parts, units, topics, data.get("number", ""), data.get("written", ""),
+                    related, tuple(sorted(self.aliases_used)))
 
 
 class _IdRegistry:

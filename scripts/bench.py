@@ -316,10 +316,12 @@ def floor_build(root: Path) -> dict[str, float]:
     text, hooks = re.subn(r"^hooks:\n(?:  - .*\n)+", "", text, flags=re.MULTILINE)
     text = re.sub(r"^(docs_dir|site_dir):.*\n", "", text, flags=re.MULTILINE)
     text += "docs_dir: docs-floor\nsite_dir: site-floor\n"
+    text = re.sub(r"^extra:\n(?:[ #].*\n)+", "", text, flags=re.MULTILINE)  # set below, with the hook's part
     if hooks != 1 or re.search(r"^(nav|extra)\s*:", text, re.MULTILINE):
-        raise RuntimeError("the floor expects mkdocs.yml to name one hook, and no nav or extra")
+        raise RuntimeError("the floor expects mkdocs.yml to name one hook, no nav, and extra only as one block")
     extra = {"plan": {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
-                      "email": plan.consultation.email}}
+                      "email": plan.consultation.email, "office": plan.office,
+                      "contact": plan.consultation.contact, "phone": plan.consultation.phone}}
     hooked = {"site_description": site_description(plan), "nav": site_nav(plan), "extra": extra}
     text += "\n" + yaml.dump(hooked, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     (root / "mkdocs-floor.yml").write_text(text, encoding="utf-8")

@@ -39,6 +39,10 @@ def alias_report(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+NO_SITE_URL = ("warning: SITE_URL is not set, so citations show no address and sitemap.xml is empty; "
+               "build with the public address: SITE_URL=https://example.gov.cn/plan/ make build")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="validate data/ and report; write nothing")
@@ -64,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             plan, report = generate(project)
             print(f"Generated docs/: {report}.")
+            if not project.site_url:
+                print(NO_SITE_URL, file=sys.stderr)
     except PlanError as err:
         print(err.report(), file=sys.stderr)
         return 1

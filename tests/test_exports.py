@@ -162,7 +162,10 @@ def test_plan_json_holds_the_data_exactly(written: Path) -> None:
     plan_yaml = yaml.safe_load((DATA / "plan.yaml").read_text(encoding="utf-8"))
     for key in ("title", "period", "status", "office", "date", "preamble"):
         assert data[key] == plan_yaml[key]
-    assert data["consultation"] == {"fax": "", **plan_yaml["consultation"]}
+    assert data["consultation"] == {"fax": "", "deadline": "", **plan_yaml["consultation"]}
+    for key in ("number", "written"):
+        assert data[key] == plan_yaml.get(key, "")
+    assert data["related"] == [{"url": "", **doc} for doc in plan_yaml.get("related", [])]
     measures = [m for p in data["parts"] for s in p["sections"] for m in s["measures"]]
     for got, m in zip(measures, raw_measures(), strict=True):
         assert (got["id"], got["number"], got["text"]) == (str(m["id"]), m["number"], m["text"])

@@ -53,8 +53,12 @@ def links(path: Path) -> _Links:
     return parser
 
 
+# 对本条提出意见 on a measure's page; 对第N条提出意见 where several measures share a page (sections)
+FEEDBACK_LINK = re.compile(r"对(本|第\d+)条提出意见")
+
+
 def feedback_hrefs(path: Path) -> list[str]:
-    return [a["href"] for a in links(path).links if a["text"] == "对本条提出意见"]
+    return [a["href"] for a in links(path).links if FEEDBACK_LINK.fullmatch(a["text"])]
 
 
 def decode_mailto(href: str) -> tuple[str, dict[str, str]]:
@@ -111,9 +115,12 @@ def test_every_measure_on_a_section_page_has_its_own_feedback_link(draft_site: P
     hrefs = feedback_hrefs(draft_site / "sections" / "1" / "index.html")
     subjects = [decode_mailto(h)[1]["subject"] for h in hrefs]
     assert subjects == [f"意见：{FIXTURE_TITLE}第1条", f"意见：{FIXTURE_TITLE}第2条"]
+    texts = [a["text"] for a in links(draft_site / "sections" / "1" / "index.html").links]
+    assert [t for t in texts if FEEDBACK_LINK.fullmatch(t)] == ["对第1条提出意见", "对第2条提出意见"]
+    assert [t for t in texts if t.endswith("条页面")] == ["第1条页面", "第2条页面"]  # each link says which measure
     # markup in a measure's text stays text in the mail too
     body = decode_mailto(hrefs[1])[1]["body"]
-    assert body.startswith("措施：第2条 标记不生效:*星号*、_下划线_、[方括号](x…\r\n")
+    assert body.startswith("措施：第2条 标记不生效:*星号*、_下划线_、[方括号](x)…\r\n")
 
 
 def test_the_real_plan_subject() -> None:
@@ -137,7 +144,7 @@ def test_the_final_version_has_no_banner_and_no_feedback_links(final_site: Path)
         html = page.read_text(encoding="utf-8")
         assert "plan-announce" not in html and 'class="md-banner' not in html, page
         assert "mailto:" not in html, page
-        assert "对本条提出意见" not in html, page
+        assert not FEEDBACK_LINK.search(html), page
     consultation = (final_site / "consultation" / "index.html").read_text(encoding="utf-8")
     assert "意见征求已经结束" in consultation
     citation = links(final_site / "measures" / "1" / "index.html").by_id["cite-text"]
@@ -153,8 +160,11 @@ def test_the_citation_box_of_a_measure(draft_site: Path) -> None:
     assert ids["cite-url"] == f"{SITE_URL}measures/1/"
 
 
-def test_without_a_site_url_the_citation_shows_the_path(final_site: Path) -> None:
-    assert links(final_site / "measures" / "2" / "index.html").by_id["cite-url"] == "/measures/2/"
+def test_without_a_site_url_the_citation_says_the_address_is_not_yet_known(final_site: Path) -> None:
+    html = (final_site / "measures" / "2" / "index.html").read_text(encoding="utf-8")
+    assert "cite-url" not in links(final_site / "measures" / "2" / "index.html").by_id
+    assert "本站的正式网址尚未确定" in html
+    assert ">/measures/2/<" not in html  # no path shown as if it were an address
 
 
 def test_the_real_plan_citation() -> None:

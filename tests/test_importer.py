@@ -157,7 +157,16 @@ def test_preamble():
 
 
 def test_plan_keys_in_documented_order():
-    assert list(PLAN) == ["title", "period", "status", "office", "date", "consultation", "preamble", "parts"]
+    assert list(PLAN) == ["title", "period", "status", "office", "date", "consultation", "preamble", "related", "parts"]
+
+
+def test_related_documents_are_the_ones_the_preamble_names():
+    assert PLAN["related"] == [
+        {"title": "中共中央关于印发<法治社会建设实施纲要(2020—2025年)>的通知", "issuer": "中共中央"},
+        {"title": "中共吉林省委关于印发<吉林省法治社会建设实施方案(2020—2025年)>的通知", "issuer": "中共吉林省委"},
+        {"title": "中共辽源市委关于印发<辽源市法治社会建设实施方案(2020—2025年)>的通知", "issuer": "中共辽源市委"},
+    ]
+    assert all(f"《{doc['title']}》" in PLAN["preamble"] for doc in PLAN["related"])
 
 
 # ---------------------------------------------------------------- measures

@@ -140,7 +140,7 @@ def test_renumbering_changes_numbers_never_urls(tmp_path: Path) -> None:
     rows = [line for line in table.splitlines() if line.startswith("| 第")]
     assert rows == [
         "| 第1条 | [第2条 开展“12.4”宪法宣传周活动](measures/1.md) |",
-        "| 第2条 | [第1条 标记不生效:\\*星号\\*、\\_下划线\\_、\\[方括号\\]\\(x…](measures/2.md) |",
+        "| 第2条 | [第1条 标记不生效:\\*星号\\*、\\_下划线\\_、\\[方括号\\]\\(x\\)…](measures/2.md) |",
         "| 第4条 | 见 [第3条 加强组织领导](measures/3.md)（征求意见后与第3条合并） |",
         "| 第5条 | [已撤销](measures/5.md)（根据征求意见结果删除） |",
     ]
@@ -148,7 +148,7 @@ def test_renumbering_changes_numbers_never_urls(tmp_path: Path) -> None:
     assert "# 第2条 开展" in measure
     assert "本条在征求意见稿中为第1条，见[条文编号对照](../renumbering.md)。" in measure
     home = (docs / "index.md").read_text(encoding="utf-8")
-    assert "- **编号对照**：[征求意见稿与现在的条文编号对照](renumbering.md)\n" in home
+    assert "- [**编号对照**<span>征求意见稿与现在的条文编号对照</span>](renumbering.md)\n" in home
     # recording the final version keeps the draft's numbers, and now lists /renumbering/
     assert run_cli("--record-urls", "--data", str(data))[0] == 0
     ledger = (data / "published-urls.txt").read_text(encoding="utf-8")

@@ -87,7 +87,7 @@ def test_matrix_page_markup(pages) -> None:
 def test_matrix_escapes_data_in_html() -> None:
     page = render_site(load_plan(BASE_DATA), ROOT / "templates")["matrix.md"]
     assert "<script" not in page
-    assert 'title="第2条 标记不生效:*星号*、_下划线_、[方括号](x…"' in page
+    assert 'title="第2条 标记不生效:*星号*、_下划线_、[方括号](x)…"' in page
 
 
 def test_relative_urls_for_raw_html() -> None:
@@ -114,14 +114,20 @@ def test_task_list_lists_each_measure_by_role_in_full(plan, pages) -> None:
     page = pages["units/sifaju/tasks.md"]
     assert "本单位共涉及 **28** 条措施：牵头单位 14 条，参加单位 8 条，责任单位 6 条。" in page
     assert re.findall(r"^## (.+)$", page, re.M) == [
-        "作为牵头单位（14 条）", "作为参加单位（8 条）", "作为责任单位（6 条）", "统称中可能包含本单位的措施",
+        "作为牵头单位（14 条）", "作为参加单位（8 条）", "作为责任单位（6 条）", "作为统称成员承担的措施",
     ]
     assert page.count("\n### 第") == 28
     assert "### 第1条 { #lead-measure-1 }\n\n二、推动全社会增强法治观念 › （一）维护宪法权威\n{: .task-where }" in page
     assert "牵头单位：区委宣传部、**区司法局**<br>参加单位：区直各部门\n{: .task-units }" in page
     # the combined spelling is shown as written, in bold because it names this unit
     assert "**区司法局等区直相关部门**" in page
-    assert "- [区直各部门任务分工清单](../quzhi-gebumen/tasks.md)：" in page
+    # what it carries as a member of a collective, in full too, each measure once
+    member = _member_measures(plan, next(u for u in plan.units if u.slug == "sifaju"))
+    assert [(c.name, len(ms)) for c, ms in member if ms] == [
+        (name, int(n)) for name, n in re.findall(r"^### 作为“(.+)”的成员（(\d+) 条）$", page, re.M)]
+    assert page.count("\n#### 第") == sum(len(ms) for _, ms in member) > 0
+    assert "#### 第6条 { #member-quzhi-gebumen-measure-6 }" in page
+    assert "参加单位：**区直各部门**\n{: .task-units }" in page
     assert "search:\n  exclude: true" in page
 
 
@@ -195,11 +201,26 @@ def test_built_matrix_and_task_pages_link_only_to_existing_pages(plan) -> None:
 
 
 @pytest.mark.site
+def _member_measures(plan, unit):
+    """(collective, the measures it carries that the unit is not named in directly), as the task list orders them."""
+    if unit.is_collective:
+        return []
+    seen = {m.id for m in plan.measures for role in ("lead", "participating", "responsible") if unit in m.units(role)}
+    found = []
+    for collective in (u for u in plan.units if u.is_collective):
+        carried = [m for role in ("lead", "participating", "responsible") for m in plan.measures
+                   if collective in m.units(role) and m.id not in seen]
+        seen.update(m.id for m in carried)
+        found.append((collective, sorted(carried, key=lambda m: m.number)))
+    return found
+
+
 def test_built_task_lists_show_each_measure_text_exactly(plan) -> None:
     for unit in plan.units:
         page = _read(SITE / "units" / unit.slug / "tasks" / "index.html", "task-text")
         expected = [m.text for role in ("lead", "participating", "responsible")
                     for m in plan.measures if unit in m.units(role)]
+        expected += [m.text for _, ms in _member_measures(plan, unit) for m in ms]
         assert page.texts == expected, unit.slug
         assert (SITE / "units" / unit.slug / "index.html").is_file()
 

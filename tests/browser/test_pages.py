@@ -21,6 +21,8 @@ PAGES = {
     "data": "/data/",
     "consultation": "/consultation/",
     "fulltext": "/fulltext/",
+    "sitemap": "/sitemap/",
+    "404": "/404.html",
 }
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 
@@ -37,7 +39,7 @@ def test_page_fits_the_screen(page: Callable[..., Page], screenshot_dir: Path, n
     overflow = reader.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{PAGES[name]} is {overflow}px wider than a {w}px screen"
     assert reader.locator("h1").first.inner_text().strip()
-    assert reader.evaluate("document.documentElement.lang") == "zh"
+    assert reader.evaluate("document.documentElement.lang") == "zh-CN"
 
 
 def test_matrix_scrolls_inside_its_box_with_sticky_headers(page: Callable[..., Page]) -> None:
