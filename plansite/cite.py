@@ -51,7 +51,7 @@ class Citer:
         """《title（period）》（status, or the 文号 of a version issued with one），office，date，第N条。"""
         plan = self.plan
         date = chinese_date(plan.date)
-        stage = plan.doc_number or plan.status
+        stage = plan.number or plan.status
         return f"《{plan.full_title}》（{stage}），{plan.office}，{date}，第{measure.number}条。"
 
     def subject(self, measure: Measure) -> str:

@@ -156,11 +156,10 @@ class Plan:
     parts: tuple[Part, ...]
     units: tuple[Unit, ...]
     topics: tuple[Topic, ...] = ()
-    number: str = ""  # 文号, where the document has one
+    number: str = ""  # 文号, where the document has one (a later version: its version.yaml doc_number)
     written: str = ""  # 成文日期 (YYYY-MM-DD), where the source gives one
     related: tuple[RelatedDocument, ...] = ()
     aliases_used: tuple[tuple[Location, str, tuple[str, ...], str], ...] = field(default=())
-    doc_number: str = ""  # the 文号 of a version issued by a 印发通知 (data/versions/, README)
 
     @property
     def is_draft(self) -> bool:

@@ -153,7 +153,7 @@ class Versions:
 
 def first_version(plan: Plan) -> Version:
     """data/plan.yaml and data/parts/ as a version: its id is its date."""
-    return Version(plan.date, plan.status, plan.date, plan.office, plan.doc_number, plan,
+    return Version(plan.date, plan.status, plan.date, plan.office, plan.number, plan,
                    Location("plan.yaml"))
 
 
@@ -365,8 +365,8 @@ class _Loader:
             self.problem(raw.header.where(()) if raw.header else Location(self.rel(raw.folder)),
                          "a 征求意见稿 needs its consultation contact ('consultation')")
         return Plan(header["title"], header["period"], header["stage"], header["issuer"], header["date"],
-                    consultation, header["preamble"], parts, units, topics, tuple(sorted(builder.aliases_used)),
-                    header.get("doc_number", ""))
+                    consultation, header["preamble"], parts, units, topics,
+                    aliases_used=tuple(sorted(builder.aliases_used)), number=header.get("doc_number", ""))
 
     def gone(self, raw: _Raw, previous: Version, plan: Plan, ids: dict[int, tuple[str, bool]]) -> tuple[Gone, ...]:
         doc = raw.mapping
