@@ -51,14 +51,14 @@ class Citer:
         """《title（period）》（status），office，date，第N条。"""
         plan = self.plan
         date = chinese_date(plan.date)
-        return f"《{plan.full_title}》（{plan.status}），{plan.office}，{date}，第{measure.number}条。"
+        return f"《{plan.full_title}》（{plan.status}），{plan.office}，{date}，{measure.label}。"
 
     def subject(self, measure: Measure) -> str:
-        return f"意见：《{self.plan.full_title}》第{measure.number}条"
+        return f"意见：《{self.plan.full_title}》{measure.label}"
 
     def body(self, measure: Measure) -> str:
         return (
-            f"措施：第{measure.number}条 {summary(measure.text)}\n"
+            f"措施：{measure.label} {summary(measure.text)}\n"
             f"网址：{self.permalink(measure)}\n"
             "\n"
             "意见和建议：\n"
@@ -69,7 +69,7 @@ class Citer:
 
     def mailto(self, measure: Measure) -> Markup:
         """mailto: the consultation address, subject and body percent-encoded as UTF-8 (RFC 6068)."""
-        address = quote(self.plan.consultation.email, safe="@")
+        address = quote(self.plan.consultation.email if self.plan.consultation else "", safe="@")
         subject = quote(self.subject(measure), safe="")
         body = quote(self.body(measure).replace("\n", "\r\n"), safe="")
         return Markup(f"mailto:{address}?subject={subject}&body={body}")

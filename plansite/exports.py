@@ -123,11 +123,11 @@ def matrix(plan: Plan) -> Matrix:
 
 
 def part_label(part: Part) -> str:
-    return f"{part.number}、{part.title}"
+    return part.heading
 
 
 def section_label(section: Section) -> str:
-    return f"（{section.number}）{section.title}"
+    return section.heading
 
 
 def _measure(m: Measure) -> dict[str, Any]:
@@ -153,7 +153,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "office": plan.office,
         "date": plan.date,
         "consultation": {"notice": c.notice, "contact": c.contact, "phone": c.phone, "fax": c.fax,
-                         "email": c.email},
+                         "email": c.email} if c else None,
         "preamble": plan.preamble,
         "parts": [
             {
@@ -219,10 +219,10 @@ PLAN_SCHEMA: dict[str, Any] = {
         "status": _text("文稿状态：征求意见稿或正式稿"),
         "office": _text("发布单位"),
         "date": {"type": "string", "format": "date", "description": "发布日期（ISO 8601）"},
-        "consultation": _object("征求意见信息", {
+        "consultation": {**_object("征求意见信息；未公开征求意见的方案为 null", {
             "notice": _text("征求意见说明原文"), "contact": _text("联系人"), "phone": _text("联系电话"),
             "fax": _text("传真（可为空）"), "email": _text("电子邮箱"),
-        }),
+        }), "type": ["object", "null"]},
         "preamble": _text("前言原文"),
         "parts": {"type": "array", "description": "各部分，按顺序", "items": _object("一个部分", {
             "id": _ID,

@@ -43,6 +43,8 @@ def on_config(config: Any) -> Any:
     _built["plan"] = plan
     if not config.nav:
         config.nav = site_nav(plan)
+    config.site_name = plan.title  # the header and the title of every page: from data/plan.yaml
+    config.copyright = plan.office
     if not config.site_description:  # follows the data: no "征求意见稿" left behind once the plan is final
         config.site_description = site_description(plan)
     if jieba := _jieba():  # keep unit names whole: 区人社局, not 区人/社局
@@ -53,7 +55,7 @@ def on_config(config: Any) -> Any:
         "title": plan.full_title,
         "draft": plan.is_draft,
         "status": plan.status,
-        "email": plan.consultation.email,
+        "email": plan.consultation.email if plan.consultation else "",
     }
     return config
 
