@@ -769,7 +769,10 @@ class _Builder:
         if node.children and node.children[-1].roles:  # unit lines after the measure's last item
             node.roles += node.children[-1].roles
             node.children[-1].roles = []
-        for child in node.children:
+        for index, child in enumerate(node.children, start=1):
+            if number_value(child.token.style, child.token.number) != index:
+                raise ImportProblem(child.token.line, f"{_cite(child.token)} is out of sequence: expected number "
+                                    f"{index}", child.token.source, "a measure's own items are numbered from 1")
             if child.children or child.roles:
                 where = (child.children[0].token if child.children else child.roles[0])
                 raise ImportProblem(where.line, f"{_cite(where)} is nested deeper than a measure's items",
