@@ -21,6 +21,7 @@ Every non-blank line must find its place: a line the importer cannot place raise
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Callable, Iterable
@@ -175,8 +176,8 @@ def _split_outside_brackets(value: str, separators: str) -> list[str]:
     """Split at separators that are not inside （…） or (…): 各镇（街道、管理处） stays whole."""
     pieces, depth, current = [], 0, ""
     for char in value:
-        depth += char in "（(【[" and 1 or 0
-        depth -= char in "）)】]" and 1 or 0
+        depth += char in "（(【["
+        depth -= char in "）)】]"
         if char in separators and depth <= 0:
             pieces.append(current)
             current = ""
@@ -297,7 +298,7 @@ def _read_fields(state: _Header, lines: list[Line], i: int) -> int:
     matches = list(FIELD_LABEL_RE.finditer(line.text))
     if not matches or matches[0].start() != 0:
         return 0
-    for match, following in zip(matches, [*matches[1:], None]):
+    for match, following in zip(matches, [*matches[1:], None], strict=False):
         end = following.start() if following else len(line.text)
         value = line.text[match.end():end].strip().rstrip("，,；;。、　 ")
         for key in FIELD_KEYS[_field_label(match.group(1))]:
@@ -372,7 +373,8 @@ HEADER.register(Recogniser("signature", lambda s, ls, i: _is_signature(ls, i), _
 HEADER.register(Recogniser("date", lambda s, ls, i: _is_date(ls[i].text), _date_only), 65)
 HEADER.register(Recogniser("issuer", lambda s, ls, i: _issuer_before_title(s, ls, i), _set("issuer")), 55)
 HEADER.register(Recogniser("contact-fields", lambda s, ls, i: _is_field(ls[i].text), _read_fields), 60)
-HEADER.register(Recogniser("notice-title", lambda s, ls, i: "关于" in ls[i].text and not s.notice and len(ls[i].text) < 80,
+HEADER.register(Recogniser("notice-title",
+                           lambda s, ls, i: "关于" in ls[i].text and not s.notice and len(ls[i].text) < 80,
                            _notice_title), 50)
 HEADER.register(Recogniser("addressees", lambda s, ls, i: ls[i].text[-1] in ":：" and len(ls[i].text) <= 100
                            and not s.notice, _set("addressees")), 40)
@@ -408,10 +410,8 @@ def _consultation(header: _Header, lines: list[Line]) -> Data | None:
                             lines[0].text if lines else "", "a plan open for comment needs the address comments go to")
     consultation = {"notice": notice, **fields}
     if deadline := DEADLINE_RE.search(notice):
-        try:
+        with contextlib.suppress(ValueError):
             consultation["deadline"] = datetime.date(*(int(g) for g in deadline.groups())).isoformat()
-        except ValueError:
-            pass
     return {key: consultation[key] for key in CONSULTATION_KEYS if consultation.get(key)}
 
 
@@ -421,7 +421,8 @@ def _title_page(lines: list[Line], header: _Header) -> Data:
         raise ImportProblem(1, "the title is missing", "", "the title page comes before the first part heading 一、")
     i, title_lines = 0, []
     while (i < len(lines) and len(title_lines) < 3 and not _ends_sentence(lines[i].text) and len(lines[i].text) <= 40
-           and not PERIOD_RE.match(lines[i].text) and not STATUS_RE.match(lines[i].text) and not _is_signature(lines, i)):
+           and not PERIOD_RE.match(lines[i].text) and not STATUS_RE.match(lines[i].text)
+           and not _is_signature(lines, i)):
         title_lines.append(lines[i].text)
         i += 1
         if TITLE_TAIL_RE.match(title_lines[-1]) and re.search(r"[)）]$", title_lines[-1]):
@@ -457,7 +458,7 @@ def parse_header(lines: list[Line]) -> Data:
     HEADER.read(header, lines[:end], "a notice line")
     plan = _title_page(lines[end:], header)
     preamble = plan.pop("preamble")
-    if header.issued or header.notice and not header.fields and not header.consultation_kind:
+    if header.issued or (header.notice and not header.fields and not header.consultation_kind):
         issued = {**header.issued}
         if header.notice and not header.fields:
             issued["text"] = "\n".join(header.notice)
@@ -584,7 +585,7 @@ BODY.register(Recogniser("attachment", lambda b, ls, i: bool(ATTACHMENT_RE.match
                          _attachment), 100)
 BODY.register(Recogniser("table-row", lambda b, ls, i: b.in_attachment, _row), 95)
 BODY.register(Recogniser("unit-line", lambda b, ls, i: _is_role(ls[i].text), _role), 90)
-for _priority, _style in zip((80, 70, 60, 50, 45), STYLES):
+for _priority, _style in zip((80, 70, 60, 50, 45), STYLES, strict=False):
     BODY.register(_heading(_style), _priority)
 BODY.register(Recogniser("line-wrap", _continues, _continue), 20)
 BODY.register(Recogniser("paragraph", lambda b, ls, i: True, _paragraph), 0)
@@ -619,7 +620,7 @@ def labelled_units(value: str, line: int, text: str) -> list[tuple[str, list[str
     pieces = re.split(rf"[；;，,。]?\s*({_LABELS})\s*[:：]", value)
     if pieces[0].strip() or len(pieces) < 2:
         return None
-    return [(label, split_units(units, line, text)) for label, units in zip(pieces[1::2], pieces[2::2])]
+    return [(label, split_units(units, line, text)) for label, units in zip(pieces[1::2], pieces[2::2], strict=False)]
 
 
 def clause_units(value: str, line: int, text: str) -> list[tuple[str, list[str]]] | None:
@@ -762,7 +763,8 @@ class _Builder:
         node.kind = "measure"
         if node.paragraphs:
             where = node.paragraphs[0]
-            raise ImportProblem(where.line, f"cannot place this line: an unnumbered paragraph after {_cite(node.token)}; "
+            raise ImportProblem(where.line, "cannot place this line: an unnumbered paragraph after "
+                                f"{_cite(node.token)}; "
                                 "expected a unit line, a numbered item or a heading", where.source,
                                 "unnumbered paragraphs belong to the heading above them (一、 or (一) with items "
                                 "of its own), or continue a PDF line wrap")
@@ -804,7 +806,8 @@ class _Builder:
             elif children:
                 counters["section"] += 1
                 section = {"id": counters["section"], "number": "", "title": node.token.text, "measures": []}
-                section["measures"] = [self._measure_data(c, i, counters, last_number) for i, c in enumerate(children, 1)]
+                section["measures"] = [self._measure_data(c, i, counters, last_number)
+                                       for i, c in enumerate(children, 1)]
                 part["sections"] = [section]
             elif not node.text:
                 raise ImportProblem(node.token.line, f"part {node.token.number} is empty", node.token.source)
@@ -816,7 +819,7 @@ class _Builder:
     def _paragraph_data(self, node: _Node, index: int, last: dict[str, int]) -> Data:
         _check_sequence(node.token, index, last)
         title, _, text = node.token.text.partition("。")
-        body = "\n".join([text.strip()] + node.text if text.strip() else node.text)
+        body = "\n".join([text.strip(), *node.text] if text.strip() else node.text)
         if not body:
             raise ImportProblem(node.token.line, f"{_cite(node.token)} has no text and no measures",
                                 node.token.source)
@@ -891,7 +894,7 @@ class _Builder:
             if task and task not in measure["text"]:
                 raise ImportProblem(row.line, f"row {number}: the task '{task}' is not in measure {number}'s text "
                                     f"'{measure['text'][:20]}…'", row.source)
-            for label, value in zip(labels, row.cells[2:]):
+            for label, value in zip(labels, row.cells[2:], strict=False):
                 role = ROLE_OF_LABEL[label]
                 if not value or value in ("—", "-", "／", "/"):
                     continue
@@ -919,7 +922,7 @@ class _Builder:
                 cited = ["".join(p[3 - depth:]) for p in paths]
                 if len(set(cited)) == len(cited):
                     break
-            for measure, citation in zip(self.measures, cited):
+            for measure, citation in zip(self.measures, cited, strict=False):
                 measure["numbering"] = citation
         for measure in self.measures:
             del measure["_token"]

@@ -103,7 +103,8 @@ def test_numbering_running_on_restarting_and_cited_as_written() -> None:
 
 
 def test_unit_lists() -> None:
-    assert split_units("各乡镇（街道、管理处）、县直各部门按职责分工负责", 1) == ["各乡镇（街道、管理处）", "县直各部门"]
+    assert split_units("各乡镇（街道、管理处）、县直各部门按职责分工负责", 1) == [
+        "各乡镇（街道、管理处）", "县直各部门"]
     assert split_units("县司法局；县直各执法部门。", 1) == ["县司法局", "县直各执法部门"]
     assert split_units("县政务服务中心、县直有关部门，各乡镇人民政府按职责分工分别负责。", 1) == [
         "县政务服务中心", "县直有关部门", "各乡镇人民政府"]
