@@ -18,9 +18,10 @@ from plansite.pipeline import Project, build_outputs
 from plansite.problems import PlanError
 from plansite.render import render_site
 from plansite.validate import load_plan
+from tests.ourplan import OUR_DATA, our_site
 from tests.plantools import ROOT, run_cli
 
-DATA = ROOT / "data"
+DATA = OUR_DATA
 BOM = b"\xef\xbb\xbf"
 
 
@@ -254,10 +255,10 @@ def test_an_undeclared_topic_is_rejected(tmp_path: Path) -> None:
 
 @pytest.mark.site
 def test_built_site_serves_the_same_files() -> None:
-    site = ROOT / "site" / "data"
+    site = our_site() / "data"
     if not (site / "plan.json").is_file():
         pytest.fail("site/ is not built: run `make build` first")
     plan = load_plan(DATA)
     for path, content in data_files(plan).items():
         expected = content.encode("utf-8") if isinstance(content, str) else content
-        assert (ROOT / "site" / path).read_bytes() == expected, path
+        assert (our_site() / path).read_bytes() == expected, path
