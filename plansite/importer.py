@@ -445,8 +445,8 @@ def _title_page(lines: list[Line], header: _Header) -> Data:
     plan["status"] = status or DEFAULT_STATUS
     if not header.date:
         where = lines[min(i, len(lines) - 1)]
-        raise ImportProblem(where.number, "no issuer and date found (an issuing office's line, then a date such "
-                            "as 2022年9月14日)", where.text)
+        raise ImportProblem(where.number, "no issuer and date found: expected the issuing office on one line and "
+                            "the date (2022年9月14日) on the next, before the title or under it", where.text)
     plan["office"], plan["date"] = header.office, header.date
     plan["preamble"] = "\n".join(x.text for x in lines[i:])
     return plan
@@ -828,7 +828,7 @@ class _Builder:
     def _section_data(self, node: _Node, index: int, counters: dict[str, int], last: dict[str, int]) -> Data:
         _check_sequence(node.token, index, last)
         counters["section"] += 1
-        section: Data = {"id": counters["section"], "number": node.token.number, "title": node.token.text.rstrip("。")}
+        section: Data = {"id": counters["section"], "number": node.token.number, "title": node.token.text}
         if node.text:
             section["text"] = "\n".join(node.text)
         if not node.children:

@@ -179,7 +179,7 @@ def site_nav(plan: Plan) -> list[dict[str, Any]]:
         nav.append({"各部分": "parts/index.md"})
     for part in plan.parts if len(plan.parts) <= NAV_LIMIT else ():
         title = part.heading
-        if part.sections and with_sections:
+        if with_sections and any(s.number for s in part.sections):  # not the unnumbered one of a part's measures
             children = [{"本部分概览": page_path(part)}]
             children += [{s.heading: page_path(s)} for s in part.sections]
             nav.append({title: children})

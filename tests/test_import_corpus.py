@@ -256,3 +256,23 @@ def test_new_site_builds(tmp_path: Path, name: str) -> None:
     labelled = next(i for i, m in enumerate(measures(data), 1) if m.get("participating_label") == "配合单位")
     page = (site / "measures" / str(labelled) / "index.html").read_text(encoding="utf-8")
     assert "配合单位" in page and "参加单位" not in page
+
+
+def test_headings_with_or_without_a_full_stop() -> None:
+    plan = parse_plan(text_of("fazhi-shehui").replace("（一）增强全民法治观念\n", "（一）增强全民法治观念。\n"))
+    section = plan["parts"][1]["sections"][0]
+    assert section["title"] == "增强全民法治观念。" and len(section["measures"]) == 2
+
+
+def test_a_text_without_issuer_and_date() -> None:
+    report = problem("某县法治建设工作要点\n为推进工作，制定本要点。\n一、主要任务\n1.开展培训。\n责任单位：县司法局\n")
+    assert report.splitlines()[:2] == [
+        "plan.txt:2: no issuer and date found: expected the issuing office on one line and the date (2022年9月14日) "
+        "on the next, before the title or under it",
+        "    2 | 为推进工作，制定本要点。",
+    ]
+    signed = parse_plan("某县法治建设工作要点\n某县司法局\n2023年2月1日\n为推进工作，制定本要点。\n一、主要任务\n"
+                        "1.开展培训。\n责任单位：县司法局\n")
+    assert (signed["title"], signed["office"], signed["date"]) == ("某县法治建设工作要点", "某县司法局", "2023-02-01")
+    assert "issued" not in signed and "consultation" not in signed
+    assert export_text(signed).startswith("某县法治建设工作要点\n某县司法局\n2023年2月1日\n")
