@@ -153,13 +153,6 @@ def chinese_number(numeral: str) -> int:
     return total
 
 
-def chinese_numeral(value: int) -> str:
-    """1 -> 一, 10 -> 十, 24 -> 二十四 (1-99)."""
-    digits = "零一二三四五六七八九"
-    tens, ones = divmod(value, 10)
-    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
-
-
 def number_value(style: str, number: str) -> int:
     if style in ("part", "section"):
         return chinese_number(number)
@@ -219,6 +212,39 @@ def parse_date(line: int, text: str) -> str:
 
 def _ends_sentence(text: str) -> bool:
     return bool(text) and text[-1] in TERMINAL
+
+
+_UNITS_START = re.compile(r"^[(（【〔]\s*(?:" + "|".join(ROLE_OF_LABEL) + r")\s*[:：]")
+
+
+def wraps_onto(previous: str, text: str, width: int) -> bool:
+    """Whether `text` continues `previous`, a line a PDF wrapped: `previous` is full, and unfinished
+    (no final 。 or a bracket left open) or followed by the units of its paragraph."""
+    open_brackets = sum(c in _OPEN for c in previous) > sum(c in _CLOSE for c in previous)
+    return bool(width) and len(previous) >= width - 2 and (
+        not _ends_sentence(previous) or open_brackets or bool(_UNITS_START.match(text)))
+
+
+def _stands_alone(text: str) -> bool:
+    """A header line that is never the rest of the line before it: a date, 文号, period, status, field."""
+    compact = text.replace(" ", "")
+    return any(pattern.match(compact) for pattern in (DATE_RE, DOC_NUMBER_RE, PERIOD_RE, STATUS_RE, PUBLIC_RE)) or (
+        _is_field(text) or text.startswith("关于"))
+
+
+def join_wrapped(lines: list[Line], width: int) -> list[Line]:
+    """The header's lines, each one a PDF wrapped joined to the line before it (which keeps its number).
+    The line after a date or （此件公开发布） starts the title page: it is set on its own."""
+    joined: list[Line] = []
+    last, after_alone = "", False
+    for line in lines:
+        if joined and wraps_onto(last, line.text, width) and not _stands_alone(line.text) and not after_alone:
+            joined[-1] = Line(joined[-1].number, joined[-1].text + line.text)
+        else:
+            after_alone = bool(joined) and bool(DATE_RE.match(last.replace(" ", "")) or PUBLIC_RE.match(last))
+            joined.append(line)
+        last = line.text
+    return joined
 
 
 # ---------------------------------------------------------------- the recogniser loop
@@ -420,7 +446,7 @@ def _title_page(lines: list[Line], header: _Header) -> Data:
     if not lines:
         raise ImportProblem(1, "the title is missing", "", "the title page comes before the first part heading 一、")
     i, title_lines = 0, []
-    while (i < len(lines) and len(title_lines) < 3 and not _ends_sentence(lines[i].text) and len(lines[i].text) <= 40
+    while (i < len(lines) and len(title_lines) < 3 and not _ends_sentence(lines[i].text) and len(lines[i].text) <= 60
            and not PERIOD_RE.match(lines[i].text) and not STATUS_RE.match(lines[i].text)
            and not _is_signature(lines, i)):
         title_lines.append(lines[i].text)
@@ -452,7 +478,9 @@ def _title_page(lines: list[Line], header: _Header) -> Data:
     return plan
 
 
-def parse_header(lines: list[Line]) -> Data:
+def parse_header(lines: list[Line], width: int = 0) -> Data:
+    """The header's fields; `width` is the PDF's wrap width (0: one paragraph a line)."""
+    lines = join_wrapped(lines, width)
     end = _front_matter_end(lines)
     header = _Header()
     HEADER.read(header, lines[:end], "a notice line")
@@ -539,8 +567,7 @@ def _role(body: _Body, lines: list[Line], i: int) -> int:
 
 def _continues(body: _Body, lines: list[Line], i: int) -> bool:
     last = body.last
-    return (bool(body.wrap_width) and last is not None and last.kind != "row"
-            and len(last.last_line) >= body.wrap_width - 2 and not _ends_sentence(last.last_line))
+    return last is not None and last.kind != "row" and wraps_onto(last.last_line, lines[i].text, body.wrap_width)
 
 
 def _continue(body: _Body, lines: list[Line], i: int) -> int:
@@ -980,8 +1007,9 @@ def parse_plan(text: str) -> Data:
     if start == len(lines):
         where = lines[-1] if lines else Line(1, "")
         raise ImportProblem(where.number, "no part heading (一、…) found", where.text)
-    plan = parse_header(lines[:start])
-    body = _Body(wrap_width=wrap_width(lines))
+    width = wrap_width(lines)
+    plan = parse_header(lines[:start], width)
+    body = _Body(wrap_width=width)
     BODY.read(body, lines[start:], "a heading (一、 (一) 1. (1) ①), a unit line or a paragraph")
     builder = _Builder(body.tokens)
     builder.nest()

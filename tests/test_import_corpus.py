@@ -126,13 +126,13 @@ def test_attachment_table_is_joined_to_the_measures() -> None:
     assert joined[0]["participating_label"] == "配合单位"
 
 
-def test_pdf_line_wraps_join_up() -> None:
-    """The same plan with every body line wrapped at 20 characters, as text copied from a PDF."""
-    text = text_of("yinfa-zhengshi")
-    head, body = text.split("一、总体要求\n")
-    wrapped = [line[i:i + 20] for line in ("一、总体要求\n" + body).splitlines() for i in range(0, len(line), 20)]
-    assert len(wrapped) > len(body.splitlines()) + 5
-    assert parse_plan(head + "\n".join(wrapped)) == parse_plan(text)
+@pytest.mark.parametrize("name", ["yinfa-zhengshi", "fazhi-shehui", "gongzuo-yaodian"])
+def test_pdf_line_wraps_join_up(name: str) -> None:
+    """The same plan with every line wrapped at 20 characters, as text copied from a PDF."""
+    text = text_of(name)
+    wrapped = [line[i:i + 20] for line in text.splitlines() for i in range(0, len(line), 20)]
+    assert len(wrapped) > len(text.splitlines()) + 5
+    assert parse_plan("\n".join(wrapped)) == parse_plan(text)
 
 
 def test_the_recognisers_are_named_in_priority_order() -> None:
