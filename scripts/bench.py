@@ -285,7 +285,7 @@ def floor_build(root: Path) -> dict[str, float]:
     if hooks != 1 or re.search(r"^(nav|extra)\s*:", text, re.MULTILINE):
         raise RuntimeError("the floor expects mkdocs.yml to name one hook, and no nav or extra")
     extra = {"plan": {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
-                      "email": plan.consultation.email}}
+                      "email": plan.consultation.email if plan.consultation else ""}}
     hooked = {"site_description": site_description(plan), "nav": site_nav(plan), "extra": extra}
     text += "\n" + yaml.dump(hooked, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     (root / "mkdocs-floor.yml").write_text(text, encoding="utf-8")

@@ -13,7 +13,6 @@ import pytest
 from plansite.model import Plan
 from plansite.pipeline import generate
 from plansite.validate import load_plan
-from tests.ourplan import OUR_DATA
 from tests.plantools import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -23,8 +22,8 @@ import bench
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Plan]:
     data = tmp_path_factory.mktemp("bench") / "data"
-    bench.synth_data(OUR_DATA, data, 2)
-    return load_plan(OUR_DATA), load_plan(data)
+    bench.synth_data(ROOT / "data", data, 2)
+    return load_plan(ROOT / "data"), load_plan(data)
 
 
 def _unique(values: list[str]) -> bool:
@@ -73,7 +72,7 @@ def test_project_generates_and_regenerates_nothing(tmp_path: Path) -> None:
     assert (tmp_path / "x2" / "plansite" / "mkdocs_hook.py").is_file()
     assert (tmp_path / "x2" / "mkdocs.yml").is_file()
     plan, first = generate(project)
-    assert first.written and len(plan.measures) == 2 * len(load_plan(OUR_DATA).measures)
+    assert first.written and len(plan.measures) == 2 * len(load_plan(ROOT / "data").measures)
     _, again = generate(project)
     assert again.written == [] and again.removed == []
     nav = bench.naive_nav(project)

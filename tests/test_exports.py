@@ -29,7 +29,7 @@ BOM = b"\xef\xbb\xbf"
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """data/ generated into a fresh docs folder by the CLI, as `make build` does."""
     docs = tmp_path_factory.mktemp("docs")
-    code, _, err = run_cli("--docs", str(docs))
+    code, _, err = run_cli("--data", str(DATA), "--docs", str(docs))
     assert code == 0, err
     return docs / "data"
 
