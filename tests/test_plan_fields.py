@@ -50,6 +50,10 @@ def test_numbering_labels_and_heading_text(tmp_path: Path) -> None:
     assert "部分说明：\\*星号\\*" in pages["parts/2.md"]
     unnumbered = pages["sections/2.md"]
     assert "\n# 保障落实\n" in unnumbered and "（）" not in unnumbered
+    assert "全文分 2 个部分、1 节、3 条措施" in pages["index.md"]  # the unnumbered section is not a 节
+    assert "本部分共 1 节、3 条措施。" in pages["parts/2.md"] and "## [保障落实]" not in pages["parts/2.md"]
+    crumbs = pages["measures/3.md"].split("\n{: .breadcrumbs", 1)[0].rsplit("\n", 1)[1]
+    assert crumbs == "[二、主要任务](../parts/2.md)"
 
 
 def test_a_plan_without_consultation_or_period(tmp_path: Path) -> None:
