@@ -93,6 +93,17 @@ def test_headers() -> None:
     assert annual["issued"]["title"] == "关于印发汤河县2023年度法治政府建设工作要点的通知"
 
 
+def test_four_levels_and_heading_text() -> None:
+    plan = parse_plan(text_of("fazhi-shehui"))
+    assert plan["parts"][0]["text"].startswith("坚持以人民为中心")  # 一、 with an unnumbered paragraph
+    first, second = plan["parts"][1]["sections"]
+    assert first["measures"][0]["text"].split("\n")[1:] == ["（1）利用国家宪法日开展集中宣传；",
+                                                           "（2）组织青少年参加宪法知识竞赛。"]
+    assert second["text"] == "社会领域制度规范是法治社会的基础，各乡镇要结合实际抓好落实。"
+    dots = "\n".join(line for line in text_of("fengong-fangan").splitlines() if line[:1].isdigit())
+    assert "2．落实" in dots and "3. 开展" in dots and "1.制定" in dots
+
+
 def test_numbering_running_on_restarting_and_cited_as_written() -> None:
     restarting = measures(parse_plan(text_of("fazhi-shehui")))
     assert [(m["number"], m["numbering"]) for m in restarting] == [(1, "（一）1"), (2, "（一）2"), (3, "（二）1")]
