@@ -2,7 +2,7 @@
 
 `parse_plan(text)` reads the text as published into plain dicts shaped like the YAML
 data files; `dump_plan` writes them as data/plan.yaml and data/parts/<id>.yaml (README,
-"Editing the data"); `export_text` writes the data back as plain text.
+"Editing the data"); `plansite.plantext.export_text` writes the data back as plain text.
 
 The text is read in two steps, as Python-Markdown reads blocks:
 

@@ -97,6 +97,7 @@ class Renderer:
         self.plan = plan
         self.env = make_environment(templates)
         self.env.globals["cite"] = Citer(plan, site_url, draft_numbers)
+        self.env.globals["search_examples"] = search_examples(plan)
         self.tasks = unit_tasks(plan)
         measures = plan.measures
         self.neighbours = {
@@ -119,7 +120,7 @@ class Renderer:
 
         text = self.env.get_template(template).render(
             plan=self.plan, href=href, url=url, path=path, tasks=self.tasks, parts=self.parts, sections=self.sections,
-            search_examples=search_examples(self.plan), **context,
+            **context,
         )
         return path, text
 
