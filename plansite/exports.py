@@ -134,6 +134,7 @@ def _measure(m: Measure) -> dict[str, Any]:
     return {
         "id": m.id,
         "number": m.number,
+        "label": m.label,
         "text": m.text,
         "url": url_of(m),
         **{role: [{"spelling": ref.spelling, "units": [u.slug for u in ref.units]} for ref in m.roles.get(role, ())]
@@ -201,7 +202,8 @@ _REF = _object("原文的一处单位写法及其所指单位", {
 })
 _MEASURE = _object("一条措施", {
     "id": _ID,
-    "number": {"type": "integer", "description": "条号，显示为“第N条”"},
+    "number": {"type": "integer", "description": "顺序号；原文按 1. 2. 3. 通篇编号时即条号“第N条”"},
+    "label": _text("显示和引用时的编号：“第N条”，或原文自己的编号，如“（二）3”"),
     "text": _text("措施原文"),
     "url": _URL,
     **{role: {"type": "array", "items": {"$ref": "#/$defs/ref"}, "description": ROLE_LABELS[role]} for role in ROLES},

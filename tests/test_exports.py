@@ -167,6 +167,7 @@ def test_plan_json_holds_the_data_exactly(written: Path) -> None:
     measures = [m for p in data["parts"] for s in p["sections"] for m in s["measures"]]
     for got, m in zip(measures, raw_measures(), strict=True):
         assert (got["id"], got["number"], got["text"]) == (str(m["id"]), m["number"], m["text"])
+        assert got["label"] == m.get("numbering", f"第{m['number']}条")
         for role in ("lead", "participating", "responsible"):
             assert [ref["spelling"] for ref in got[role]] == m.get(role, [])
         assert got["topics"] == m.get("topics", [])
