@@ -287,3 +287,21 @@ def test_a_text_without_issuer_and_date() -> None:
     assert (signed["title"], signed["office"], signed["date"]) == ("某县法治建设工作要点", "某县司法局", "2023-02-01")
     assert "issued" not in signed and "consultation" not in signed
     assert export_text(signed).startswith("某县法治建设工作要点\n某县司法局\n2023年2月1日\n")
+
+
+def test_our_plan_as_a_final_version_issued_by_notice() -> None:
+    """Our own plan's text under a 印发通知 instead of the consultation notice, without its status line."""
+    lines = SOURCE.read_text(encoding="utf-8").splitlines()
+    assert lines[8] == "(征求意见稿)"
+    notice = ["中共西安区委全面依法治区委员会办公室文件", "西法办发〔2023〕1号",
+              "关于印发《西安区法治社会建设实施方案（2020—2025年）》的通知", "各镇（街道）党（工）委，区直各部门：",
+              "现将《西安区法治社会建设实施方案（2020—2025年）》印发给你们，请认真贯彻落实。",
+              "中共西安区委全面依法治区委员会办公室", "2023年2月20日", "（此件公开发布）"]
+    final = parse_plan("\n".join([*notice, *lines[6:8], *lines[9:]]))
+    draft = parse_plan(SOURCE.read_text(encoding="utf-8"))
+    assert final["parts"] == draft["parts"]
+    assert (final["status"], final["date"], final["preamble"]) == ("正式稿", "2023-02-20", draft["preamble"])
+    assert "consultation" not in final
+    assert {key: final["issued"][key] for key in ("number", "issuer", "date", "addressees")} == {
+        "number": "西法办发〔2023〕1号", "issuer": "中共西安区委全面依法治区委员会办公室", "date": "2023-02-20",
+        "addressees": "各镇（街道）党（工）委，区直各部门"}
