@@ -180,7 +180,14 @@ def _split_outside_brackets(value: str, separators: str) -> list[str]:
     return pieces
 
 
-_TRAILING_CLAUSE = re.compile(r"(?:按照?职责分工|根据职责)?(?:分别|共同|各自)?(?:负责|落实|配合|参与)?[。；;，,]?$")
+_TRAILING_CLAUSE = re.compile(r"(?:(?:按照?职责分工|根据职责)?(?:分别|共同|各自)?(?:负责|落实|配合|参与)|[。；;，,])$")
+
+
+def _without_trailing_clause(name: str) -> str:
+    """区直各部门按职责分工分别负责。 -> 区直各部门"""
+    while (shorter := _TRAILING_CLAUSE.sub("", name).strip()) != name:
+        name = shorter
+    return name
 
 
 def split_units(value: str, line: int, text: str = "") -> list[str]:
@@ -188,7 +195,10 @@ def split_units(value: str, line: int, text: str = "") -> list[str]:
     spellings = []
     pieces = _split_outside_brackets(value.strip(), "、，,；;")
     for index, piece in enumerate(pieces):
-        name = _TRAILING_CLAUSE.sub("", piece.strip()).strip()
+        name = _without_trailing_clause(piece.strip())
+        if sum(c in "（(【[〔" for c in name) != sum(c in "）)】]〕" for c in name):
+            raise ImportProblem(line, f"the unit name '{name}' has a bracket that is not closed", text,
+                                "unit names are separated by 、 ， or ；, brackets closed: 各镇（街道、管理处）")
         if name:
             spellings.append(name)
         elif not piece.strip() and index < len(pieces) - 1:
@@ -530,13 +540,13 @@ class _Body:
 
 def wrap_width(lines: Iterable[Line]) -> int:
     """The width at which a PDF's text was wrapped: the most common length of long lines, when most
-    long lines have it; 0 when the text keeps one paragraph a line."""
+    long lines have it (eight and more, three in five); 0 when the text keeps one paragraph a line."""
     lengths = [len(x.text) for x in lines if len(x.text) >= 15]
     if not lengths:
         return 0
     best = max(set(lengths), key=lambda n: sum(abs(n - m) <= 1 for m in lengths))
     share = sum(abs(best - m) <= 1 for m in lengths)
-    return best if share >= max(5, len(lengths) * 0.4) else 0
+    return best if share >= max(8, len(lengths) * 0.6) else 0
 
 
 def _heading(style: str) -> Recogniser:
@@ -552,7 +562,10 @@ def _heading(style: str) -> Recogniser:
 
 
 def _is_role(text: str) -> bool:
-    return bool(ROLE_RE.match(text) or BRACKETED_ROLE_RE.match(text))
+    if ROLE_RE.match(text):
+        return True
+    group = trailing_group(text) if BRACKETED_ROLE_RE.match(text) else None
+    return group is not None and not group[0].strip()  # one bracketed group: the whole line
 
 
 def _role(body: _Body, lines: list[Line], i: int) -> int:

@@ -191,6 +191,6 @@ class Plan:
 def _numbered(number: str, title: str, chinese: str) -> str:
     if not number:
         return title
-    if number.isdigit():
+    if number.isascii() and number.isdigit():
         return f"{number}. {title}"
     return chinese.format(number) + title

@@ -59,12 +59,13 @@ def _header(plan: Data) -> list[str]:
 def _own_number(measure: Data, part: Data, section: Data) -> str:
     """The measure's own number as the document prints it: 3. or (二)."""
     numbering = measure.get("numbering")
+    dot = "、" if measure["text"][:1].isdigit() else "."  # 1、2023年… : never read back as 1.2023
     if not numbering:
-        return f"{measure['number']}."
+        return f"{measure['number']}{dot}"
     own = numbering.removeprefix(part["number"])
     if section["number"]:
         own = own.removeprefix(f"（{section['number']}）")
-    return f"{own}." if own.isdigit() else own
+    return f"{own}{dot}" if own.isascii() and own.isdigit() else own
 
 
 def _measure(measure: Data, part: Data, section: Data) -> list[str]:

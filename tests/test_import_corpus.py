@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plansite.bootstrap import guess_kind, slug_of, unit_registry
 from plansite.importer import BODY, HEADER, ImportProblem, inline_units, parse_plan, split_units
@@ -305,3 +307,27 @@ def test_our_plan_as_a_final_version_issued_by_notice() -> None:
     assert {key: final["issued"][key] for key in ("number", "issuer", "date", "addressees")} == {
         "number": "西法办发〔2023〕1号", "issuer": "中共西安区委全面依法治区委员会办公室", "date": "2023-02-20",
         "addressees": "各镇（街道）党（工）委，区直各部门"}
+
+
+# ---------------------------------------------------------------- junk never gives a traceback
+
+_PIECES = ["一、", "二、", "（一）", "（二）", "(三)", "1.", "2、", "3．", "（1）", "①", "零、", "（零）", "十十、",
+           "牵头单位：", "配合单位：", "责任单位:", "【责任单位：", "】", "（", "）", "。", "，", "、", "；", "：",
+           "\n", "\n", "\n", "附件：", "序号 | 任务 | 牵头单位", " | ", "2023年3月6日", "某局", "联系人：",
+           "电子邮箱：a@b.cn", "关于印发《某方案》的通知", "（此件公开发布）", "（2021—2025年）", "（征求意见稿）",
+           "某区方案", "正文", "牵头", "按职责分工负责", "〔2023〕5号", "文件", "各部门："]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PLANS), st.lists(st.sampled_from(_PIECES), max_size=40))
+def test_any_text_imports_or_names_a_line(header: str, pieces: list[str]) -> None:
+    """A real header, then a body of conventions in any order: imported (and read back equal), or
+    stopped at a line it names; never a traceback."""
+    text = text_of(header).split("一、")[0] + "一、总体\n" + "".join(pieces)
+    try:
+        plan = parse_plan(text)
+    except ImportProblem as problem:
+        assert 1 <= problem.line <= max(1, text.count("\n") + 1)
+        assert problem.report("x.txt").startswith(f"x.txt:{problem.line}: ")
+    else:
+        assert parse_plan(export_text(plan)) == plan
