@@ -31,6 +31,7 @@ def other_conventions(tmp: Path) -> Path:
         for key in ("consultation", "period"):
             doc.pop(key, None)
         doc["status"] = "正式稿"
+        doc["issued"] = {"number": "示法办发〔2023〕<b>1</b>号", "issuer": "示例区*办公室*", "date": "2023-02-01"}
 
     edit_yaml(data / "parts" / "2.yaml", part)
     edit_yaml(data / "plan.yaml", plan)
@@ -64,4 +65,6 @@ def test_a_plan_without_consultation_or_period(tmp_path: Path) -> None:
     assert all("对本条提出意见" not in text and "mailto:" not in text for text in pages.values()
                if isinstance(text, str))
     assert plan.full_title == plan.title and "（）" not in pages["index.md"] + pages["fulltext.md"]
+    issued = "\n示例区\\*办公室\\*　示法办发〔2023〕&lt;b&gt;1&lt;/b&gt;号　2023-02-01 印发\n{: .plan-issued }\n"
+    assert issued in pages["index.md"]
     assert yaml.safe_load(pages["data/plan.json"])["consultation"] is None
