@@ -258,7 +258,9 @@ def test_new_site_builds(tmp_path: Path, name: str) -> None:
     assert f"<title>{data['title']}" in home
     assert data["office"] in read_html(site / "index.html", "md-copyright__highlight").texts[0]
     for path in site.rglob("*.html"):
-        assert "西安" not in path.read_text(encoding="utf-8"), path
+        html = path.read_text(encoding="utf-8")
+        assert "西安" not in html, path
+        assert "{: " not in html, f"{path}: attribute list shown as text"
     assert (site / "consultation" / "index.html").is_file() == ("consultation" in data)
     for index, measure in enumerate(measures(data), start=1):
         page = site / "measures" / str(index) / "index.html"

@@ -98,6 +98,12 @@ def test_every_internal_link_resolves() -> None:
     assert broken == []
 
 
+def test_no_attribute_list_is_shown_as_text() -> None:
+    shown = [page.relative_to(SITE).as_posix() for page in SITE.rglob("*.html")
+             if "{: " in page.read_text(encoding="utf-8")]
+    assert shown == []
+
+
 def test_no_page_loads_anything_from_another_host() -> None:
     external = []
     for page in SITE.rglob("*.html"):
