@@ -52,15 +52,15 @@ class Citer:
         plan = self.plan
         date = chinese_date(plan.date)
         stage = plan.number or plan.status
-        return f"《{plan.full_title}》（{stage}），{plan.office}，{date}，第{measure.number}条。"
+        return f"《{plan.full_title}》（{stage}），{plan.office}，{date}，{measure.label}。"
 
     def subject(self, measure: Measure) -> str:
-        return f"意见：《{self.plan.full_title}》第{measure.number}条"
+        return f"意见：《{self.plan.full_title}》{measure.label}"
 
     def body(self, measure: Measure) -> str:
         address = f"网址：{self.permalink(measure)}\n" if self.site_url else ""  # never a bare path
         return (
-            f"措施：第{measure.number}条 {summary(measure.text)}\n"
+            f"措施：{measure.label} {summary(measure.text)}\n"
             f"{address}"
             "\n"
             "意见和建议：\n"
@@ -71,7 +71,7 @@ class Citer:
 
     def mailto(self, measure: Measure) -> Markup:
         """mailto: the consultation address, subject and body percent-encoded as UTF-8 (RFC 6068)."""
-        address = quote(self.plan.consultation.email, safe="@")
+        address = quote(self.plan.consultation.email if self.plan.consultation else "", safe="@")
         subject = quote(self.subject(measure), safe="")
         body = quote(self.body(measure).replace("\n", "\r\n"), safe="")
         return Markup(f"mailto:{address}?subject={subject}&body={body}")

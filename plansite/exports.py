@@ -123,17 +123,18 @@ def matrix(plan: Plan) -> Matrix:
 
 
 def part_label(part: Part) -> str:
-    return f"{part.number}、{part.title}"
+    return part.heading
 
 
 def section_label(section: Section) -> str:
-    return f"（{section.number}）{section.title}"
+    return section.heading
 
 
 def _measure(m: Measure) -> dict[str, Any]:
     return {
         "id": m.id,
         "number": m.number,
+        "label": m.label,
         "text": m.text,
         "url": url_of(m),
         **{role: [{"spelling": ref.spelling, "units": [u.slug for u in ref.units]} for ref in m.roles.get(role, ())]
@@ -155,7 +156,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
         "number": plan.number,
         "written": plan.written,
         "consultation": {"notice": c.notice, "contact": c.contact, "phone": c.phone, "fax": c.fax,
-                         "email": c.email, "deadline": c.deadline},
+                         "email": c.email, "deadline": c.deadline} if c else None,
         "preamble": plan.preamble,
         "related": [{"title": r.title, "issuer": r.issuer, "url": r.url} for r in plan.related],
         "parts": [
@@ -204,7 +205,8 @@ _REF = _object("原文的一处单位写法及其所指单位", {
 })
 _MEASURE = _object("一条措施", {
     "id": _ID,
-    "number": {"type": "integer", "description": "条号，显示为“第N条”"},
+    "number": {"type": "integer", "description": "顺序号；原文按 1. 2. 3. 通篇编号时即条号“第N条”"},
+    "label": _text("显示和引用时的编号：“第N条”，或原文自己的编号，如“（二）3”"),
     "text": _text("措施原文"),
     "url": _URL,
     **{role: {"type": "array", "items": {"$ref": "#/$defs/ref"}, "description": ROLE_LABELS[role]} for role in ROLES},
@@ -224,11 +226,11 @@ PLAN_SCHEMA: dict[str, Any] = {
         "date": {"type": "string", "format": "date", "description": "发布日期（ISO 8601）"},
         "number": _text("文号（无则为空）"),
         "written": _text("成文日期，YYYY-MM-DD（原文未写明则为空）"),
-        "consultation": _object("征求意见信息", {
+        "consultation": {**_object("征求意见信息；未公开征求意见的方案为 null", {
             "notice": _text("征求意见说明原文"), "contact": _text("联系人"), "phone": _text("联系电话"),
             "fax": _text("传真（可为空）"), "email": _text("电子邮箱"),
             "deadline": _text("意见截止日期，YYYY-MM-DD（通知未写明则为空）"),
-        }),
+        }), "type": ["object", "null"]},
         "preamble": _text("前言原文"),
         "related": {"type": "array", "description": "相关链接：前言所依据的上级文件", "items": _object("一份文件", {
             "title": _text("文件标题，照前言原文"), "issuer": _text("发文机关"),

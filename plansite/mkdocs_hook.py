@@ -46,6 +46,8 @@ def on_config(config: Any) -> Any:
         config.nav = site_nav(plan)
         if (_project(config).docs / PROGRESS_INDEX).is_file():  # generated only when units have reported
             config.nav.insert(-2, {"落实情况": PROGRESS_INDEX})
+    config.site_name = plan.title  # the header and the title of every page: from data/plan.yaml
+    config.copyright = plan.office
     if not config.site_description:  # follows the data: no "征求意见稿" left behind once the plan is final
         config.site_description = site_description(plan)
     if jieba := _jieba():  # keep unit names whole: 区人社局, not 区人/社局
@@ -56,10 +58,10 @@ def on_config(config: Any) -> Any:
         "title": plan.full_title,
         "draft": plan.is_draft,
         "status": plan.status,
-        "email": plan.consultation.email,
+        "email": plan.consultation.email if plan.consultation else "",
         "office": plan.office,  # the footer (overrides/partials/footer.html): issuer and contact
-        "contact": plan.consultation.contact,
-        "phone": plan.consultation.phone,
+        "contact": plan.consultation.contact if plan.consultation else "",
+        "phone": plan.consultation.phone if plan.consultation else "",
     }
     return config
 

@@ -72,6 +72,12 @@ class Measure:
     where: Location
     part_id: str = ""
     section_id: str = ""
+    numbering: str = ""  # the document's own number when it is not 第N条: （二）3, 一（三）
+
+    @property
+    def label(self) -> str:
+        """How the site names and cites the measure: as the document numbers it."""
+        return self.numbering or f"第{self.number}条"
 
     def units(self, role: str) -> tuple[Unit, ...]:
         """The distinct units a role names, in source order."""
@@ -91,6 +97,12 @@ class Section:
     measures: tuple[Measure, ...]
     where: Location
     part_id: str = ""
+    text: str = ""  # unnumbered paragraphs under the heading
+
+    @property
+    def heading(self) -> str:
+        """（一）title, 1. title, or the title alone when the document does not number it."""
+        return _numbered(self.number, self.title, "（{}）")
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,11 @@ class Part:
     paragraphs: tuple[Paragraph, ...]
     sections: tuple[Section, ...]
     where: Location
+    text: str = ""  # unnumbered paragraphs under the heading
+
+    @property
+    def heading(self) -> str:
+        return _numbered(self.number, self.title, "{}、")
 
     @property
     def measures(self) -> tuple[Measure, ...]:
@@ -123,6 +140,7 @@ class Consultation:
     fax: str
     email: str
     deadline: str = ""  # YYYY-MM-DD when the notice gives a last day for comments, else ""
+    address: str = ""  # a postal address for written comments, where the notice gives one
 
 
 @dataclass(frozen=True)
@@ -151,7 +169,7 @@ class Plan:
     status: str
     office: str
     date: str
-    consultation: Consultation
+    consultation: Consultation | None  # None: the plan never went out for comment
     preamble: str
     parts: tuple[Part, ...]
     units: tuple[Unit, ...]
@@ -160,10 +178,12 @@ class Plan:
     written: str = ""  # 成文日期 (YYYY-MM-DD), where the source gives one
     related: tuple[RelatedDocument, ...] = ()
     aliases_used: tuple[tuple[Location, str, tuple[str, ...], str], ...] = field(default=())
+    issued: tuple[tuple[str, str], ...] = ()  # the 印发通知's fields: number (文号), title, addressees …
 
     @property
     def is_draft(self) -> bool:
-        return self.status == DRAFT_STATUS
+        """Open for comment: a 征求意见稿 with a consultation notice (banner and feedback links)."""
+        return self.status == DRAFT_STATUS and self.consultation is not None
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -175,4 +195,16 @@ class Plan:
 
     @property
     def full_title(self) -> str:
-        return f"{self.title}（{self.period}）"
+        return f"{self.title}（{self.period}）" if self.period else self.title
+
+    @property
+    def parts_without_measures(self) -> tuple[Part, ...]:
+        return tuple(p for p in self.parts if not p.measures)
+
+
+def _numbered(number: str, title: str, chinese: str) -> str:
+    if not number:
+        return title
+    if number.isascii() and number.isdigit():
+        return f"{number}. {title}"
+    return chinese.format(number) + title

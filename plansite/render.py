@@ -103,6 +103,7 @@ class Renderer:
         self.env.globals["cite"] = Citer(plan, site_url, draft_numbers)
         self.progress = ProgressView(plan, progress) if progress is not None and progress.reports else None
         self.env.globals["progress"] = self.progress  # None: the progress includes render nothing
+        self.env.globals["search_examples"] = search_examples(plan)
         self.tasks = unit_tasks(plan)
         measures = plan.measures
         self.neighbours = {
@@ -134,10 +135,11 @@ class Renderer:
         pages = [
             self.page("home.md.j2", "index.md"),
             self.page("fulltext.md.j2", "fulltext.md"),
-            self.page("consultation.md.j2", "consultation.md"),
             self.page("parts_index.md.j2", "parts/index.md"),
             self.page("units_index.md.j2", "units/index.md"),
         ]
+        if plan.consultation is not None:  # a plan that never went out for comment has no such page
+            pages.append(self.page("consultation.md.j2", "consultation.md"))
         pages += [self.page("part.md.j2", page_path(p), part=p) for p in plan.parts]
         pages += [self.page("section.md.j2", page_path(s), section=s, part=self.parts[s.part_id])
                   for s in plan.sections]
@@ -187,13 +189,26 @@ def site_nav(plan: Plan) -> list[dict[str, Any]]:
     if len(plan.parts) > NAV_LIMIT:
         nav.append({"各部分": "parts/index.md"})
     for part in plan.parts if len(plan.parts) <= NAV_LIMIT else ():
-        title = f"{part.number}、{part.title}"
-        if part.sections and with_sections:
+        title = part.heading
+        if with_sections and any(s.number for s in part.sections):  # not the unnumbered one of a part's measures
             children = [{"本部分概览": page_path(part)}]
-            children += [{f"（{s.number}）{s.title}": page_path(s)} for s in part.sections]
+            children += [{s.heading: page_path(s)} for s in part.sections]
             nav.append({title: children})
         else:
             nav.append({title: page_path(part)})
     nav += [{"责任单位": "units/index.md"}, {"矩阵": "matrix.md"}, {"专题": "topics.md"}, {"全文": "fulltext.md"},
-            {"开放数据": "data/index.md"}, {"征求意见": "consultation.md"}]
+            {"开放数据": "data/index.md"}]
+    if plan.consultation is not None:
+        nav.append({"征求意见": "consultation.md"})
     return nav
+
+
+def search_examples(plan: Plan) -> list[str]:
+    """What the home page suggests typing into the search box, taken from this plan."""
+    used = Counter(name for m in plan.measures for name in m.topics)
+    examples = [t.name for t in sorted(plan.topics, key=lambda t: -used[t.name])[:1]]
+    named = Counter(u.slug for m in plan.measures for role in ROLES for u in m.units(role))
+    examples += [u.name for u in sorted(plan.units, key=lambda u: -named[u.slug]) if not u.is_collective][:1]
+    if plan.measures:
+        examples.append(plan.measures[min(6, len(plan.measures) - 1)].label)
+    return examples

@@ -37,7 +37,7 @@ def name_parts(name: str, shortest: int = 2) -> list[str]:
 
 def keywords(plan: Plan) -> dict[str, list[str]]:
     """Hidden keywords by page location."""
-    found = {url_of(m): [f"第{m.number}条"] for m in plan.measures}
+    found = {url_of(m): [m.label] for m in plan.measures}
     for unit in plan.units:
         words = name_parts(unit.name)
         for alias in unit.aliases:

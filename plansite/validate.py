@@ -288,15 +288,15 @@ class _PlanBuilder:
                     for j in range(len(raw_section["measures"]))
                 )
                 sections.append(Section(section_id, raw_section["number"], raw_section["title"], measures,
-                                        doc.where(path), part_id))
+                                        doc.where(path), part_id, raw_section.get("text", "")))
             paragraphs = tuple(
                 Paragraph(p["number"], p["title"], p["text"], doc.where(("paragraphs", i)))
                 for i, p in enumerate(doc.data.get("paragraphs", []))
             )
-            if not sections and not paragraphs:
-                self.problem(doc.where(()), f"part {part_id}: has neither sections nor paragraphs")
+            if not sections and not paragraphs and not doc.data.get("text"):
+                self.problem(doc.where(()), f"part {part_id}: has neither sections nor paragraphs nor text")
             parts.append(Part(part_id, doc.data["number"], doc.data["title"], paragraphs, tuple(sections),
-                              doc.where(())))
+                              doc.where(()), doc.data.get("text", "")))
         return tuple(sorted(parts, key=lambda p: _natural(p.id)))
 
     def measure(self, doc: YamlDoc, path: Path_, ids: _IdRegistry, topic_names: set[str],
@@ -309,15 +309,13 @@ class _PlanBuilder:
                         for k, spelling in enumerate(raw.get(role, [])))
             for role in ROLES
         }
-        labels = dict(ROLE_LABELS)
-        if "lead_label" in raw:
-            labels["lead"] = raw["lead_label"]
+        labels = {role: raw.get(f"{role}_label", label) for role, label in ROLE_LABELS.items()}
         for k, topic in enumerate(raw.get("topics", [])):
             if topic not in topic_names and self.topics_known:
                 self.problem(doc.where((*path, "topics", k)), f"measure {measure_id}: undeclared topic '{topic}'",
                              did_you_mean(topic, topic_names) or "declare it in data/topics.yaml")
         return Measure(measure_id, raw["number"], raw["text"], roles, labels, tuple(raw.get("topics", [])),
-                       doc.where(path), part_id, section_id)
+                       doc.where(path), part_id, section_id, raw.get("numbering", ""))
 
     def resolve(self, doc: YamlDoc, path: Path_, measure_id: str, spelling: str) -> UnitRef:
         units = self.spellings.get(spelling)
@@ -338,10 +336,10 @@ class _PlanBuilder:
     def plan(self, doc: YamlDoc, parts: tuple[Part, ...], units: tuple[Unit, ...],
              topics: tuple[Topic, ...]) -> Plan:
         data = doc.data
-        c = data["consultation"]
-        consultation = Consultation(c["notice"], c["contact"], c["phone"], c.get("fax", ""), c["email"],
-                                    c.get("deadline", ""))
-        if consultation.deadline and consultation.deadline < data["date"]:
+        c = data.get("consultation")
+        consultation = c and Consultation(c["notice"], c.get("contact", ""), c.get("phone", ""), c.get("fax", ""),
+                                          c["email"], c.get("deadline", ""), c.get("address", ""))
+        if consultation and consultation.deadline and consultation.deadline < data["date"]:
             self.problem(doc.where(("consultation", "deadline")),
                          f"'deadline' {consultation.deadline} is before the publication date {data['date']}",
                          "the last day for comments comes after the notice is published")
@@ -349,9 +347,12 @@ class _PlanBuilder:
                         for i, r in enumerate(data.get("related", [])))
         if self.problems:
             raise PlanError(self.problems)
-        return Plan(data["title"], data["period"], data["status"], data["office"], data["date"], consultation,
-                    data["preamble"], parts, units, topics, data.get("number", ""), data.get("written", ""),
-                    related, tuple(sorted(self.aliases_used)))
+        issued = data.get("issued", {})
+        return Plan(data["title"], data.get("period", ""), data["status"], data["office"], data["date"], consultation,
+                    data.get("preamble", ""), parts, units, topics,
+                    number=data.get("number", "") or issued.get("number", ""),
+                    written=data.get("written", "") or issued.get("date", ""),
+                    related=related, aliases_used=tuple(sorted(self.aliases_used)), issued=tuple(issued.items()))
 
 
 class _IdRegistry:

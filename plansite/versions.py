@@ -360,7 +360,7 @@ class _Loader:
         header = raw.header.data if raw.header else {}
         c = header.get("consultation")
         consultation = (Consultation(c["notice"], c["contact"], c["phone"], c.get("fax", ""), c["email"]) if c
-                        else Consultation("", "", "", "", ""))
+                        else None)
         if header.get("stage") == STAGES[0] and not c:
             self.problem(raw.header.where(()) if raw.header else Location(self.rel(raw.folder)),
                          "a 征求意见稿 needs its consultation contact ('consultation')")

@@ -320,8 +320,9 @@ def floor_build(root: Path) -> dict[str, float]:
     if hooks != 1 or re.search(r"^(nav|extra)\s*:", text, re.MULTILINE):
         raise RuntimeError("the floor expects mkdocs.yml to name one hook, no nav, and extra only as one block")
     extra = {"plan": {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
-                      "email": plan.consultation.email, "office": plan.office,
-                      "contact": plan.consultation.contact, "phone": plan.consultation.phone}}
+                      "email": plan.consultation.email if plan.consultation else "", "office": plan.office,
+                      "contact": plan.consultation.contact if plan.consultation else "",
+                      "phone": plan.consultation.phone if plan.consultation else ""}}
     hooked = {"site_description": site_description(plan), "nav": site_nav(plan), "extra": extra}
     text += "\n" + yaml.dump(hooked, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     (root / "mkdocs-floor.yml").write_text(text, encoding="utf-8")

@@ -1,8 +1,12 @@
-"""Import the plan's plain text into data/plan.yaml and data/parts/<id>.yaml.
+"""Import a plan's plain text into data/plan.yaml and data/parts/<id>.yaml.
 
-    python scripts/import_plan.py SOURCE.txt [--out data]
+    python scripts/import_plan.py SOURCE.txt [--out data]     # re-import into existing data
+    python scripts/import_plan.py --new SOURCE.txt            # start a new site: a complete data/
 
-units.yaml is never written: it is curated by hand. If it exists, every unit
+With --new (data/ absent or empty) it also writes a first unit registry (units.yaml: every
+spelling the measures use, slugs in pinyin, kinds guessed and listed for review), an empty
+URL ledger (published-urls.txt) and url-changes.yaml; then `make build` builds the site.
+Without --new, units.yaml is never written: it is curated by hand. If it exists, every unit
 spelling in the imported measures that it does not know is listed, so the
 registry can be completed. A source line the importer cannot place stops the
 import with `SOURCE:LINE: message` and exit status 2; nothing is written then.
@@ -11,6 +15,7 @@ import with `SOURCE:LINE: message` and exit status 2; nothing is written then.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +26,12 @@ if str(REPO) not in sys.path:
 
 import yaml  # noqa: E402
 
-from plansite.importer import ImportProblem, dump_plan, measure_spellings, parse_plan  # noqa: E402
+from plansite.bootstrap import REVIEW_NOTE, unit_registry  # noqa: E402
+from plansite.importer import ImportProblem, all_measures, dump_plan, measure_spellings, parse_plan, to_yaml  # noqa: E402
+from plansite.ledger import LEDGER_HEADER  # noqa: E402
+
+UNITS_SCHEMA = "# yaml-language-server: $schema=../plansite/schema/units.schema.json"
+CHANGES_SCHEMA = "# yaml-language-server: $schema=../plansite/schema/url-changes.schema.json"
 
 
 def _shown(path: Path) -> str:
@@ -89,6 +99,32 @@ def import_version_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def new_site(parsed: dict[str, Any], out: Path) -> int:
+    """Write a complete data/ for a new site into `out` (absent or empty), all at once."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        print(f"{_shown(out)} is not empty: --new starts a site from nothing (move the old data away, "
+              "or import into it without --new)", file=sys.stderr)
+        return 2
+    staging = out.parent / f".{out.name}.import-new"
+    shutil.rmtree(staging, ignore_errors=True)
+    dump_plan(parsed, staging)
+    registry = unit_registry(list(measure_spellings(parsed)))
+    (staging / "units.yaml").write_text(f"{UNITS_SCHEMA}\n{REVIEW_NOTE}{to_yaml(registry)}", encoding="utf-8")
+    (staging / "url-changes.yaml").write_text(f"{CHANGES_SCHEMA}\nchanges: []\n", encoding="utf-8")
+    (staging / "published-urls.txt").write_text(LEDGER_HEADER, encoding="utf-8")
+    if out.exists():
+        out.rmdir()
+    staging.rename(out)
+    units = registry["units"]
+    print(f"wrote {_shown(out)}/: plan.yaml, {len(parsed['parts'])} part files, units.yaml ({len(units)} units), "
+          "url-changes.yaml, published-urls.txt")
+    print("review the units' kinds (guessed from the names) in units.yaml:")
+    for unit in units:
+        print(f"  {unit['name']}  {unit['kind']}  /units/{unit['slug']}/")
+    print("then: make build")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="the plan as plain UTF-8 text")
@@ -98,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="add SOURCE as a later version of the plan in --out (data/versions/VERSION_ID/)")
     parser.add_argument("--stage", choices=("征求意见稿", "正式稿", "修订"),
                         help="with --version: the version's stage, when the text does not say")
+    parser.add_argument("--new", action="store_true",
+                        help="start a new site: write a complete data/ (plan, parts, units, empty ledger)")
     args = parser.parse_args(argv)
     if args.version is not None:
         return import_version_command(args)
@@ -109,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         parsed = parse_plan(text)
     except ImportProblem as problem:
-        print(f"{args.source}:{problem.line}: {problem.message}", file=sys.stderr)
+        print(problem.report(str(args.source)), file=sys.stderr)
         return 2
+    if args.new:
+        return new_site(parsed, args.out)
     existing = [path for path in [args.out / "plan.yaml", *sorted((args.out / "parts").glob("*.yaml"))]
                 if path.exists()]
     if existing and not args.force:
@@ -118,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
               "(use --force, or --out another folder and compare)", file=sys.stderr)
         return 2
     written = dump_plan(parsed, args.out)
-    measures = sum(len(s["measures"]) for p in parsed["parts"] for s in p.get("sections", []))
+    measures = len(all_measures(parsed))
     sections = sum(len(p.get("sections", [])) for p in parsed["parts"])
     print(f"read {args.source}: {len(parsed['parts'])} parts, {sections} sections, {measures} measures")
     for path in written:

@@ -5,6 +5,7 @@ Nothing here is timed; `make bench` measures.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -13,17 +14,26 @@ import pytest
 from plansite.model import Plan
 from plansite.pipeline import generate
 from plansite.validate import load_plan
+from tests.ourplan import OUR_DATA
 from tests.plantools import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import bench
 
 
+def make_project(root: Path, scale: int) -> bench.Project:
+    """bench.make_project with our plan's data (tests/ourplan.py), whatever data/ holds."""
+    project = bench.make_project(root, scale)
+    shutil.rmtree(root / "data")
+    bench.synth_data(OUR_DATA, root / "data", scale)
+    return project
+
+
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Plan]:
     data = tmp_path_factory.mktemp("bench") / "data"
-    bench.synth_data(ROOT / "data", data, 2)
-    return load_plan(ROOT / "data"), load_plan(data)
+    bench.synth_data(OUR_DATA, data, 2)
+    return load_plan(OUR_DATA), load_plan(data)
 
 
 def _unique(values: list[str]) -> bool:
@@ -68,11 +78,11 @@ def test_topics_stay_shared(plans: tuple[Plan, Plan]) -> None:
 
 
 def test_project_generates_and_regenerates_nothing(tmp_path: Path) -> None:
-    project = bench.make_project(tmp_path / "x2", 2)
+    project = make_project(tmp_path / "x2", 2)
     assert (tmp_path / "x2" / "plansite" / "mkdocs_hook.py").is_file()
     assert (tmp_path / "x2" / "mkdocs.yml").is_file()
     plan, first = generate(project)
-    assert first.written and len(plan.measures) == 2 * len(load_plan(ROOT / "data").measures)
+    assert first.written and len(plan.measures) == 2 * len(load_plan(OUR_DATA).measures)
     _, again = generate(project)
     assert again.written == [] and again.removed == []
     nav = bench.naive_nav(project)
@@ -83,7 +93,7 @@ def test_project_generates_and_regenerates_nothing(tmp_path: Path) -> None:
 
 def test_theme_floor_cuts_every_generated_page_and_builds_both_ways(tmp_path: Path) -> None:
     root = tmp_path / "x1"
-    generate(bench.make_project(root, 1))
+    generate(make_project(root, 1))
     seconds = bench.floor_build(root)
     assert seconds["ours"] > 0 and seconds["defaults"] > 0
     measure = (root / "docs-floor" / "measures" / "7.md").read_text(encoding="utf-8")

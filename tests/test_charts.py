@@ -20,6 +20,7 @@ from plansite.charts import (
 )
 from plansite.render import render_site
 from plansite.validate import load_plan
+from tests.ourplan import OUR_DATA, our_site
 from tests.plantools import BASE_DATA, ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -27,7 +28,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def plan():
-    return load_plan(ROOT / "data")
+    return load_plan(OUR_DATA)
 
 
 def parse(svg: str) -> ET.Element:
@@ -35,7 +36,7 @@ def parse(svg: str) -> ET.Element:
 
 
 def test_measures_per_part() -> None:
-    plan = load_plan(ROOT / "data")
+    plan = load_plan(OUR_DATA)
     assert parts_bars(plan) == [
         Bar("二、推动全社会增强法治观念", 17),
         Bar("三、健全社会领域制度规范", 5),
@@ -128,7 +129,7 @@ def test_fixture_plan_charts() -> None:
 
 @pytest.mark.site
 def test_built_pages_carry_the_charts_inline() -> None:
-    site = ROOT / "site"
+    site = our_site()
     if not (site / "index.html").is_file():
         pytest.fail("site/ is not built: run `make build` first")
     home = (site / "index.html").read_text(encoding="utf-8")

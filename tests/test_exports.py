@@ -18,9 +18,10 @@ from plansite.pipeline import Project, build_outputs
 from plansite.problems import PlanError
 from plansite.render import render_site
 from plansite.validate import load_plan
+from tests.ourplan import OUR_DATA, our_site
 from tests.plantools import ROOT, run_cli
 
-DATA = ROOT / "data"
+DATA = OUR_DATA
 BOM = b"\xef\xbb\xbf"
 
 
@@ -28,7 +29,7 @@ BOM = b"\xef\xbb\xbf"
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """data/ generated into a fresh docs folder by the CLI, as `make build` does."""
     docs = tmp_path_factory.mktemp("docs")
-    code, _, err = run_cli("--docs", str(docs))
+    code, _, err = run_cli("--data", str(DATA), "--docs", str(docs))
     assert code == 0, err
     return docs / "data"
 
@@ -169,6 +170,7 @@ def test_plan_json_holds_the_data_exactly(written: Path) -> None:
     measures = [m for p in data["parts"] for s in p["sections"] for m in s["measures"]]
     for got, m in zip(measures, raw_measures(), strict=True):
         assert (got["id"], got["number"], got["text"]) == (str(m["id"]), m["number"], m["text"])
+        assert got["label"] == m.get("numbering", f"第{m['number']}条")
         for role in ("lead", "participating", "responsible"):
             assert [ref["spelling"] for ref in got[role]] == m.get(role, [])
         assert got["topics"] == m.get("topics", [])
@@ -257,10 +259,10 @@ def test_an_undeclared_topic_is_rejected(tmp_path: Path) -> None:
 
 @pytest.mark.site
 def test_built_site_serves_the_same_files() -> None:
-    site = ROOT / "site" / "data"
+    site = our_site() / "data"
     if not (site / "plan.json").is_file():
         pytest.fail("site/ is not built: run `make build` first")
     plan = load_plan(DATA)
     for path, content in data_files(plan).items():
         expected = content.encode("utf-8") if isinstance(content, str) else content
-        assert (ROOT / "site" / path).read_bytes() == expected, path
+        assert (our_site() / path).read_bytes() == expected, path

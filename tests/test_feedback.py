@@ -12,7 +12,8 @@ import pytest
 
 from plansite.cite import Citer, chinese_date
 from plansite.validate import load_plan
-from tests.plantools import ROOT, make_data, run_cli
+from tests.ourplan import OUR_DATA
+from tests.plantools import make_data, run_cli
 from tests.projectcopy import browse, copy_project, edit_yaml, mkdocs_build
 
 FIXTURE_TITLE = "《示例区某某建设实施方案（2021—2023年）》"
@@ -124,7 +125,7 @@ def test_every_measure_on_a_section_page_has_its_own_feedback_link(draft_site: P
 
 
 def test_the_real_plan_subject() -> None:
-    plan = load_plan(ROOT / "data")
+    plan = load_plan(OUR_DATA)
     measure = next(m for m in plan.measures if m.id == "7")
     _, fields = decode_mailto(str(Citer(plan).mailto(measure)))
     assert fields["subject"] == "意见：《西安区法治社会建设实施方案（2020—2025年）》第7条"
@@ -168,7 +169,7 @@ def test_without_a_site_url_the_citation_says_the_address_is_not_yet_known(final
 
 
 def test_the_real_plan_citation() -> None:
-    plan = load_plan(ROOT / "data")
+    plan = load_plan(OUR_DATA)
     measure = next(m for m in plan.measures if m.id == "7")
     assert Citer(plan).text(measure) == (
         "《西安区法治社会建设实施方案（2020—2025年）》（征求意见稿），中共西安区委全面依法治区委员会办公室，"

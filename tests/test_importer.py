@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plansite.importer import ImportProblem, chinese_number, dump_plan, parse_plan, to_yaml
+from tests.ourplan import COPY, OUR_DATA, SOURCE
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
-SOURCE = REPO / "source" / "plan-draft-2022-09-14.txt"
+DATA = OUR_DATA  # data/ while it is our plan (tests/ourplan.py)
 
 SOURCE_TEXT = SOURCE.read_text(encoding="utf-8")
 SOURCE_LINES = SOURCE_TEXT.splitlines()
@@ -398,7 +398,8 @@ def test_any_string_round_trips(value):
 # ---------------------------------------------------------------- the committed data
 
 
-def test_committed_data_matches_fresh_import(tmp_path):
+@pytest.mark.parametrize("data_dir", sorted({DATA, COPY}), ids=lambda p: p.relative_to(REPO).as_posix())
+def test_committed_data_matches_fresh_import(tmp_path, data_dir):
     """data/plan.yaml and data/parts/*.yaml are exactly what the importer writes from the source,
     apart from the measures' `topics:` lines, which are editorial and added by hand.
 
@@ -406,15 +407,15 @@ def test_committed_data_matches_fresh_import(tmp_path):
     is edited by hand (from then on the data, not the source text, is the truth).
     """
     dump_plan(PLAN, tmp_path)
-    committed = sorted(p.name for p in (DATA / "parts").glob("*.yaml"))
+    committed = sorted(p.name for p in (data_dir / "parts").glob("*.yaml"))
     assert committed == sorted(p.name for p in (tmp_path / "parts").glob("*.yaml"))
     fresh_plan = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
-    assert (DATA / "plan.yaml").read_text(encoding="utf-8") == fresh_plan
+    assert (data_dir / "plan.yaml").read_text(encoding="utf-8") == fresh_plan
     for name in committed:
         fresh = (tmp_path / "parts" / name).read_text(encoding="utf-8")
-        data = re.sub(r"(?m)^        topics: \[.*\]\n", "", (DATA / "parts" / name).read_text(encoding="utf-8"))
+        data = re.sub(r"(?m)^        topics: \[.*\]\n", "", (data_dir / "parts" / name).read_text(encoding="utf-8"))
         assert data == fresh, name
-    committed_plan = load_data_dir(DATA)
+    committed_plan = load_data_dir(data_dir)
     for measure in all_measures(committed_plan):
         measure.pop("topics", None)
     assert committed_plan == PLAN

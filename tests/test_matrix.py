@@ -12,14 +12,15 @@ from plansite.exports import matrix, tasks_path
 from plansite.render import render_site, site_nav
 from plansite.urls import page_url, relative_url
 from plansite.validate import load_plan
+from tests.ourplan import OUR_DATA, OUR_SITE, our_site
 from tests.plantools import BASE_DATA, ROOT, HtmlPage, read_html
 
-SITE = ROOT / "site"
+SITE = OUR_SITE
 
 
 @pytest.fixture(scope="module")
 def plan():
-    return load_plan(ROOT / "data")
+    return load_plan(OUR_DATA)
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +177,7 @@ def test_topics_page_lists_topics_and_the_tags_listing(pages) -> None:
 
 
 def _read(path: Path, wanted_class: str = "") -> HtmlPage:
+    our_site()
     if not (SITE / "index.html").is_file():
         pytest.fail("site/ is not built: run `make build` first")
     return read_html(path, wanted_class)

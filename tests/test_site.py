@@ -9,15 +9,16 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from tests.plantools import ROOT, read_html
+from tests.ourplan import OUR_DATA, OUR_SITE, SOURCE, our_site
+from tests.plantools import read_html
 
-SITE = ROOT / "site"
-SOURCE = ROOT / "source" / "plan-draft-2022-09-14.txt"
+SITE = OUR_SITE
 pytestmark = pytest.mark.site
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _built() -> None:
+    our_site()
     if not (SITE / "index.html").is_file():
         pytest.fail("site/ is not built: run `make build` first (make test does)")
 
@@ -46,7 +47,7 @@ def test_every_section_page_shows_its_measures_in_full() -> None:
 
 def _registry() -> dict[str, list[str]]:
     """Spelling -> unit names, from data/units.yaml."""
-    units = yaml.safe_load((ROOT / "data" / "units.yaml").read_text(encoding="utf-8"))
+    units = yaml.safe_load((OUR_DATA / "units.yaml").read_text(encoding="utf-8"))
     names: dict[str, list[str]] = {}
     for unit in units["units"]:
         names[unit["name"]] = [unit["name"]]
@@ -59,7 +60,7 @@ def _registry() -> dict[str, list[str]]:
 
 def test_every_unit_page_lists_exactly_its_measures() -> None:
     registry = _registry()
-    units = yaml.safe_load((ROOT / "data" / "units.yaml").read_text(encoding="utf-8"))["units"]
+    units = yaml.safe_load((OUR_DATA / "units.yaml").read_text(encoding="utf-8"))["units"]
     expected: dict[str, set[str]] = {u["name"]: set() for u in units}
     for line in SOURCE.read_text(encoding="utf-8").splitlines():
         if m := re.match(r"^(\d+)\.", line):
@@ -78,7 +79,7 @@ def test_stable_urls_resolve() -> None:
     paths = ["", "parts/", "units/", "fulltext/", "consultation/", "404.html"]
     paths += [f"parts/{n}/" for n in range(1, 8)] + [f"sections/{n}/" for n in range(1, 25)]
     paths += [f"measures/{n}/" for n in range(1, 69)]
-    paths += [f"units/{u['slug']}/" for u in yaml.safe_load((ROOT / "data" / "units.yaml").read_text())["units"]]
+    paths += [f"units/{u['slug']}/" for u in yaml.safe_load((OUR_DATA / "units.yaml").read_text())["units"]]
     missing = [p for p in paths if not (SITE / p / "index.html").is_file() and not (SITE / p).is_file()]
     assert missing == []
 
@@ -95,6 +96,12 @@ def test_every_internal_link_resolves() -> None:
             if not (target.is_file() or (target / "index.html").is_file()):
                 broken.append(f"{page.relative_to(SITE)} -> {href}")
     assert broken == []
+
+
+def test_no_attribute_list_is_shown_as_text() -> None:
+    shown = [page.relative_to(SITE).as_posix() for page in SITE.rglob("*.html")
+             if "{: " in page.read_text(encoding="utf-8")]
+    assert shown == []
 
 
 def test_no_page_loads_anything_from_another_host() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ourplan import OUR_DATA
 from tests.plantools import BASE_DATA, INVALID, make_data, run_cli, snapshot
 
 CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
@@ -41,7 +42,7 @@ def test_every_problem_at_once_sorted_by_file_and_line(tmp_path: Path) -> None:
 
 
 def test_check_reports_every_resolved_alias() -> None:
-    code, out, _ = run_cli("--check")
+    code, out, _ = run_cli("--check", "--data", str(OUR_DATA))
     assert code == 0
     assert "'区为政法委' read as 区委政法委 (原文笔误)" in out
     assert "'区司法局等区直相关部门' read as 区司法局、区直相关部门" in out

@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tests.ourplan import our_site
 from tests.projectcopy import local_only, serve
 
 if TYPE_CHECKING:
@@ -52,8 +53,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def site_dir() -> Path:
-    """The built site: $PLANSITE_SITE_DIR, else <repo>/site."""
-    path = Path(os.environ.get("PLANSITE_SITE_DIR") or ROOT / "site").resolve()
+    """The built site: $PLANSITE_SITE_DIR, else our plan's: <repo>/site while data/ is our plan, else
+    one built from tests/fixtures/ourplan (tests/ourplan.py)."""
+    path = Path(os.environ.get("PLANSITE_SITE_DIR") or our_site()).resolve()
     if not (path / "index.html").is_file():
         pytest.fail(
             f"no built site at {path} (no index.html): run `make build` (or `mkdocs build`) first, "
