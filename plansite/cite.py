@@ -51,7 +51,7 @@ class Citer:
         """《title（period）》（status, or the 文号 of a version issued with one），office，date，第N条。"""
         plan = self.plan
         date = chinese_date(plan.date)
-        stage = plan.number or plan.status
+        stage = plan.status if plan.is_draft or not plan.number else plan.number  # a final is cited by its 文号
         return f"《{plan.full_title}》（{stage}），{plan.office}，{date}，{measure.label}。"
 
     def subject(self, measure: Measure) -> str:

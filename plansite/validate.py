@@ -350,8 +350,8 @@ class _PlanBuilder:
         issued = data.get("issued", {})
         return Plan(data["title"], data.get("period", ""), data["status"], data["office"], data["date"], consultation,
                     data.get("preamble", ""), parts, units, topics,
-                    number=data.get("number", "") or issued.get("number", ""),
-                    written=data.get("written", "") or issued.get("date", ""),
+                    number=issued.get("number", "") or data.get("number", ""),  # the notice says it as issued
+                    written=issued.get("date", "") or data.get("written", ""),
                     related=related, aliases_used=tuple(sorted(self.aliases_used)), issued=tuple(issued.items()))
 
 

@@ -149,7 +149,7 @@ def test_the_final_version_has_no_banner_and_no_feedback_links(final_site: Path)
     consultation = (final_site / "consultation" / "index.html").read_text(encoding="utf-8")
     assert "意见征求已经结束" in consultation
     citation = links(final_site / "measures" / "1" / "index.html").by_id["cite-text"]
-    assert citation == CITATION_1.replace("征求意见稿", "正式稿")
+    assert citation == CITATION_1.replace("征求意见稿", "示例办发〔2023〕1号")  # a final is cited by its 文号
 
 
 # --- citation ---------------------------------------------------------------------

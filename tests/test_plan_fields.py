@@ -65,6 +65,6 @@ def test_a_plan_without_consultation_or_period(tmp_path: Path) -> None:
     assert all("对本条提出意见" not in text and "mailto:" not in text for text in pages.values()
                if isinstance(text, str))
     assert plan.full_title == plan.title and "（）" not in pages["index.md"] + pages["fulltext.md"]
-    issued = "\n示例区\\*办公室\\*　示法办发〔2023〕&lt;b&gt;1&lt;/b&gt;号　2023-02-01 印发\n{: .plan-issued }\n"
+    issued = "\n示例区\\*办公室\\*　示法办发〔2023〕&lt;b&gt;1&lt;/b&gt;号　2023年2月1日 印发\n{: .plan-issued }\n"
     assert issued in pages["index.md"]
     assert yaml.safe_load(pages["data/plan.json"])["consultation"] is None
