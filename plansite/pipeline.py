@@ -13,7 +13,7 @@ from .ledger import load_history
 from .model import Plan
 from .problems import PlanError
 from .render import Outputs, Renderer
-from .validate import load_plan
+from .validate import load_plan, site_url_problems
 from .write import WriteReport, is_current, write_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +52,7 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
     Then every URL in the ledger (data/published-urls.txt) must still resolve: to a page, or to the
     redirect or withdrawal page data/url-changes.yaml declares for it.
     """
-    problems = []
+    problems = site_url_problems(project.site_url)
     try:
         plan = load_plan(project.data)
     except PlanError as err:
@@ -91,6 +91,8 @@ def generate(project: Project, force: bool = False) -> tuple[Plan, WriteReport]:
     generated), the plan is still loaded and validated but no page is rendered; `force` renders
     and compares every page regardless.
     """
+    if problems := site_url_problems(project.site_url):
+        raise PlanError(problems)
     stamp = fingerprint(project)
     if not force and (report := is_current(project.docs, stamp)):
         return load_plan(project.data), report
