@@ -65,6 +65,8 @@ def read_yaml(path: Path, shown_as: str, inside: tuple[Path, ...] = ()) -> tuple
         return None, [Problem(Location(shown_as, line), "the file is not UTF-8 text", "save it as UTF-8")]
     if breaks := _odd_line_breaks(shown_as, text):
         return None, breaks
+    if line := _too_deep_text(text):
+        return None, [_too_deep(shown_as, line)]
     try:
         node = _compose(text)
     except yaml.reader.ReaderError as err:
@@ -82,8 +84,6 @@ def read_yaml(path: Path, shown_as: str, inside: tuple[Path, ...] = ()) -> tuple
         hint = ("a part file needs at least id, number and title" if Path(shown_as).parent.name == "parts"
                 else 'see README, "Editing the data"')
         return None, [Problem(Location(shown_as, 1), "the file is empty", hint)]
-    if _depth(node) > MAX_DEPTH:
-        return None, [_too_deep(shown_as)]
     builder = _Builder(shown_as, text)
     data = builder.build(node, ())
     return YamlDoc(shown_as, data, builder.marks, builder.key_marks, builder.sources), builder.problems
@@ -111,27 +111,32 @@ def unreadable_file(path: Path, shown_as: str, inside: tuple[Path, ...] = ()) ->
 MAX_DEPTH = 20
 
 
-def _too_deep(shown_as: str) -> Problem:
-    return Problem(Location(shown_as, 1), f"the file is nested more than {MAX_DEPTH} levels deep",
+def _too_deep(shown_as: str, line: int = 1) -> Problem:
+    return Problem(Location(shown_as, line), f"the file is nested more than {MAX_DEPTH} levels deep",
                    "a data file needs only a few levels; check for runs of [ or - ")
 
 
-def _depth(node: yaml.Node) -> int:
-    """How deeply `node` nests (without recursion, so any depth is measured)."""
-    deepest, stack, seen = 0, [(node, 1)], set()
-    while stack:
-        current, depth = stack.pop()
-        if id(current) in seen:  # an alias: met again, not nested deeper (and never expanded)
-            continue
-        seen.add(id(current))
-        deepest = max(deepest, depth)
-        if isinstance(current, yaml.MappingNode):
-            stack.extend((n, depth + 1) for pair in current.value for n in pair)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend((n, depth + 1) for n in current.value)
-        if deepest > MAX_DEPTH:
-            break
-    return deepest
+_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
+         yaml.BlockMappingStartToken)
+_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+
+
+def _too_deep_text(text: str) -> int:
+    """The line where the text nests deeper than MAX_DEPTH levels (0 if it does not), found by scanning
+    its tokens (which does not recurse), before a parser that does (libyaml's overflows the C stack)."""
+    depth = 0
+    loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return token.start_mark.line + 1
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return 0  # the parser reports it, at its place
+    return 0
 
 
 # YAML ends a line at these too, editors (and `file:line` readers) do not: line numbers would differ.

@@ -150,7 +150,7 @@ def test_no_attribute_break_out_event_handler_or_script_from_data(hostile_site: 
 
 
 def test_values_from_data_are_shown_as_text(hostile_site: tuple[Path, Any]) -> None:
-    site, plan = hostile_site
+    site, _plan = hostile_site
     measure = " ".join(parse(site / "measures" / "1" / "index.html").text)
     assert "<script>alert(1)</script><img src=x onerror=alert(2)>" in measure
     assert '<a href="javascript:alert(5)">x</a> &lt; &amp;' in measure
@@ -216,7 +216,7 @@ def test_an_email_is_one_plain_address(tmp_path: Path, email: str) -> None:
     code, _, err = run_cli("--check", "--data", str(data))
     assert code == 1 and "Traceback" not in err
     assert err.splitlines()[0].startswith("data/plan.yaml:"), err
-    assert "'email'" in err and "One plain email address" in err or "invisible character U+200B" in err, err
+    assert ("'email'" in err and "One plain email address" in err) or "invisible character U+200B" in err, err
 
 
 HOSTILE_SITE_URLS = [
