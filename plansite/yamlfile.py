@@ -75,7 +75,7 @@ def read_yaml(path: Path, shown_as: str, inside: tuple[Path, ...] = ()) -> tuple
         mark = err.problem_mark or err.context_mark
         where = Location(shown_as, mark.line + 1, mark.column + 1) if mark else Location(shown_as)
         problem = err.problem or err.context or ""
-        return None, [Problem(where, f"YAML syntax error: {problem}", _syntax_hint(problem, text, mark))]
+        return None, [Problem(where, f"YAML syntax error: {excerpt(problem, 120)}", _syntax_hint(problem, text, mark))]
     except yaml.YAMLError as err:  # pragma: no cover - PyYAML marks nearly everything
         return None, [Problem(Location(shown_as), f"YAML error: {excerpt(str(err))}")]
     except RecursionError:
@@ -91,15 +91,15 @@ def read_yaml(path: Path, shown_as: str, inside: tuple[Path, ...] = ()) -> tuple
 
 def unreadable_file(path: Path, shown_as: str, inside: tuple[Path, ...] = ()) -> Problem | None:
     """Why `path` must not be read (a link to nothing, or out of the project), or None."""
-    if path.is_symlink():
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            return Problem(Location(shown_as), "the file is a link to a file that does not exist",
-                           "delete the link, or restore the file it points to")
-        if inside and not any(target.is_relative_to(folder.resolve()) for folder in inside):
-            return Problem(Location(shown_as), "the file is a link to a file outside the project; it was not read",
-                           "copy the file into the project instead of linking to it")
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return Problem(Location(shown_as), "the file is a link to a file that does not exist",
+                       "delete the link, or restore the file it points to")
+    # Any link on the way counts (the file's, or its folder's): the file must really be in the project.
+    if inside and not any(target.is_relative_to(folder.resolve()) for folder in inside):
+        return Problem(Location(shown_as), "the file is a link to a file outside the project; it was not read",
+                       "copy the file into the project instead of linking to it")
     if not path.is_file():
         return Problem(Location(shown_as), "not a file that can be read")
     if not os.access(path, os.R_OK):
@@ -299,7 +299,7 @@ class _Builder:
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as err:
             # an unknown tag such as !1, a bad !!binary, a date such as 2020-99-99
             problem = getattr(err, "problem", None) or str(err)
-            self.problems.append(Problem(self._loc(node), f"YAML value not understood: {problem}",
+            self.problems.append(Problem(self._loc(node), f"YAML value not understood: {excerpt(problem, 120)}",
                                          "write the value as plain text in quotes"))
             return None
 

@@ -65,6 +65,22 @@ def test_a_link_out_of_the_project_is_not_read(tmp_path: Path, name: str) -> Non
     assert "SECRET" not in err
 
 
+def test_a_parts_folder_linked_out_of_the_project_is_not_read(tmp_path: Path) -> None:
+    data = make_data(tmp_path / "project")
+    outside = tmp_path / "elsewhere"
+    (data / "parts").rename(outside)
+    (outside / "2.yaml").write_text(SECRET + "\n", encoding="utf-8")
+    (data / "parts").symlink_to(outside, target_is_directory=True)
+    code, err = check(data)
+    assert code == 1 and "SECRET" not in err
+    assert err.splitlines()[:2] == [
+        "data/parts/1.yaml: the file is a link to a file outside the project; it was not read "
+        "(copy the file into the project instead of linking to it)",
+        "data/parts/2.yaml: the file is a link to a file outside the project; it was not read "
+        "(copy the file into the project instead of linking to it)",
+    ]
+
+
 def test_a_link_inside_the_project_is_followed(tmp_path: Path) -> None:
     data = make_data(tmp_path)
     shared = tmp_path / "shared"
