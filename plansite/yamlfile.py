@@ -144,7 +144,12 @@ _ODD_BREAKS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\x8
                "\r": "CARRIAGE RETURN"}
 
 
+_ODD_BREAK = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
+
+
 def _odd_line_breaks(shown_as: str, text: str) -> list[Problem]:
+    if not _ODD_BREAK.search(text):
+        return []
     problems = []
     for line_number, line in enumerate(text.split("\n"), start=1):
         line = line.removesuffix("\r")  # Windows line ends are fine
@@ -265,7 +270,7 @@ class _Builder:
         if value and not value.strip():
             self.problems.append(Problem(where, f"'{key}' is blank: only spaces", "write the text, or remove the key"))
         is_text = key in TEXT_KEYS
-        for index, char in enumerate(value):
+        for index, char in enumerate(value if not value.isprintable() else ""):  # isprintable: the quick case
             if (is_invisible(char) and not (is_text and char in ALLOWED_IN_TEXTS)) or (not is_text and char in "\n\t"):
                 before = excerpt(value[max(0, index - 12):index], 12) if index else ""
                 what = "a line break" if char == "\n" else "a tab" if char == "\t" else "the invisible character"
