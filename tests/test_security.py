@@ -252,3 +252,29 @@ def test_a_site_url_with_a_quote_stops_the_mkdocs_build_too(tmp_path: Path) -> N
 def test_plain_site_urls_are_accepted(tmp_path: Path, site_url: str) -> None:
     code, _, err = run_cli("--check", "--data", str(make_data(tmp_path)), "--site-url", site_url)
     assert (code, err) == (0, "")
+
+
+def test_settings_the_theme_prints_raw_are_escaped_by_the_hook(tmp_path: Path) -> None:
+    """site_name, copyright, site_author, site_description from mkdocs.yml: the theme prints them
+    as they are, into attributes too; the hook makes each one text."""
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines()
+             if not line.startswith(("site_name:", "copyright:", "site_description:", "site_author:"))]
+    hostile = {"site_name": '名" onmouseover="alert(1)', "copyright": '<img src=x onerror=alert(2)>©',
+               "site_author": '"><script>alert(3)</script>', "site_description": '描述" http-equiv="refresh'}
+    lines[1:1] = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in hostile.items()]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = mkdocs_build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = project / "site"
+    for path in (site / "index.html", site / "measures" / "1" / "index.html", site / "404.html"):
+        page = parse(path)
+        for tag, attrs in page.elements:
+            assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)
+            assert not (tag == "img" and attrs.get("src") == "x") and "http-equiv" not in attrs, (path, attrs)
+        assert not any("alert(" in script for script in page.scripts)
+        metas = {a["name"]: a["content"] for t, a in page.elements if t == "meta" and a.get("name")}
+        assert metas["description"] == hostile["site_description"]
+        assert metas["author"] == hostile["site_author"]
+    assert "<img src=x onerror=alert(2)>©" in " ".join(parse(site / "index.html").text)
