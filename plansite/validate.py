@@ -54,9 +54,10 @@ def load_plan(data_dir: Path) -> Plan:
     def read(path: Path, schema: str) -> YamlDoc | None:
         doc, found = read_yaml(path, f"{shown}/{path.relative_to(data_dir).as_posix()}", inside)
         problems.extend(found)
-        if doc is not None and not found:
-            found = list(check_shape(doc, schema))
-            problems.extend(found)
+        if doc is not None and len(found) == len(doc.text_problems):  # well-formed: check the shape too
+            shape = list(check_shape(doc, schema))
+            problems.extend(shape)
+            found += shape
         return doc if not found else None
 
     for name in ("plan.yaml", "units.yaml"):

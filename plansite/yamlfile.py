@@ -37,6 +37,9 @@ class YamlDoc:
     marks: dict[Path_, Location]
     key_marks: dict[Path_, Location]
     sources: dict[Path_, str]  # the raw text of each scalar, as written
+    # Slips in the text of values (invisible characters, blanks, a cut at ' #'): the data is still
+    # well-formed, so its shape can be checked too, and every problem reported at once.
+    text_problems: tuple[Problem, ...] = ()
 
     def where(self, path: Path_) -> Location:
         """The closest recorded position for a path (its parent's if it is missing)."""
@@ -86,7 +89,8 @@ def read_yaml(path: Path, shown_as: str, inside: tuple[Path, ...] = ()) -> tuple
         return None, [Problem(Location(shown_as, 1), "the file is empty", hint)]
     builder = _Builder(shown_as, text)
     data = builder.build(node, ())
-    return YamlDoc(shown_as, data, builder.marks, builder.key_marks, builder.sources), builder.problems
+    doc = YamlDoc(shown_as, data, builder.marks, builder.key_marks, builder.sources, tuple(builder.text_problems))
+    return doc, builder.problems + builder.text_problems
 
 
 def unreadable_file(path: Path, shown_as: str, inside: tuple[Path, ...] = ()) -> Problem | None:
@@ -238,6 +242,7 @@ class _Builder:
         self.key_marks: dict[Path_, Location] = {}
         self.sources: dict[Path_, str] = {}
         self.problems: list[Problem] = []
+        self.text_problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
         self._visited: set[int] = set()
 
@@ -268,8 +273,13 @@ class _Builder:
         key = next((step for step in reversed(path) if isinstance(step, str)), "")
         where = self._loc(node)
         if value and not value.strip():
-            self.problems.append(Problem(where, f"'{key}' is blank: only spaces", "write the text, or remove the key"))
+            self.text_problems.append(Problem(where, f"'{key}' is blank: only spaces",
+                                              "write the text, or remove the key"))
         is_text = key in TEXT_KEYS
+        if not is_text and value.strip() and value != value.strip():
+            end = "start" if value[0].isspace() else "end"
+            self.text_problems.append(Problem(where, f"'{key}' '{excerpt(value)}' has a space at its {end}",
+                                         "delete it: names, titles, ids and spellings are compared exactly"))
         for index, char in enumerate(value if not value.isprintable() else ""):  # isprintable: the quick case
             if (is_invisible(char) and not (is_text and char in ALLOWED_IN_TEXTS)) or (not is_text and char in "\n\t"):
                 before = excerpt(value[max(0, index - 12):index], 12) if index else ""
@@ -277,12 +287,12 @@ class _Builder:
                 place = f" after '{before}'" if before else " at its start"
                 hint = ("a name, title, id or spelling is one line of visible text" if not is_text
                         else "delete it; it often comes from copying out of a PDF or a web page")
-                self.problems.append(Problem(where, f"'{key}' contains {what} {char_name(char)}{place}", hint))
+                self.text_problems.append(Problem(where, f"'{key}' contains {what} {char_name(char)}{place}", hint))
                 break
         if not node.style and (comment := self._comment_after(node)) is not None:  # plain: None, or '' (libyaml)
             gap, rest = comment
             if is_text or gap == 1:
-                self.problems.append(Problem(
+                self.text_problems.append(Problem(
                     Location(self.file, node.end_mark.line + 1, node.end_mark.column + gap + 1),
                     f"'{key}' stops before ' {excerpt(rest, 20)}': YAML reads ' #' as the start of a comment",
                     f"if it belongs to the text, put the whole text in quotes: {key}: '…{excerpt(rest, 8)}'; "
