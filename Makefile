@@ -42,4 +42,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python scripts/bench.py --scales 1,10,100
 
 clean:
-	rm -rf site $(VENV)
+	rm -rf site site.new site.old $(VENV)

@@ -13,7 +13,7 @@ from .ledger import load_history
 from .model import Plan
 from .problems import PlanError
 from .render import Outputs, Renderer
-from .validate import load_plan, site_url_problems
+from .validate import is_hidden, load_plan, site_url_problems
 from .write import WriteReport, is_current, write_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,10 +77,13 @@ def fingerprint(project: Project) -> str:
     package = Path(__file__).resolve().parent
     for label, folder in (("data", project.data), ("templates", project.templates), ("plansite", package)):
         files = [Path(top, name) for top, dirs, names in os.walk(folder, followlinks=True) for name in names
-                 if "__pycache__" not in Path(top).parts]
+                 if "__pycache__" not in Path(top).parts and not is_hidden(Path(name))]
         for path in sorted(files):
             digest.update(f"{label}/{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:  # a link to nothing, a folder named x.yaml: the loader reports it
+                digest.update(b"unreadable")
     return digest.hexdigest()
 
 

@@ -39,6 +39,9 @@ def test_hidden_files_and_editor_leftovers_are_ignored(tmp_path: Path) -> None:
     (parts / ".hidden.yaml").write_text("id: [broken", encoding="utf-8")
     (data / ".units.yaml.swp").write_bytes(b"\xff\xfe")
     assert check(data) == (0, "")
+    code, _, err = run_cli("--data", str(data), "--docs", str(tmp_path / "docs"))  # generate: fingerprints data/
+    assert (code, err) == (0, "")
+    assert (tmp_path / "docs" / "measures" / "1.md").is_file()
 
 
 def test_a_dangling_link_that_is_not_hidden_is_reported(tmp_path: Path) -> None:
@@ -46,6 +49,7 @@ def test_a_dangling_link_that_is_not_hidden_is_reported(tmp_path: Path) -> None:
     (data / "parts" / "3.yaml").symlink_to(tmp_path / "nowhere.yaml")
     code, err = check(data)
     assert code == 1
+    assert run_cli("--data", str(data), "--docs", str(tmp_path / "docs"))[2] == err
     assert err.splitlines()[0] == ("data/parts/3.yaml: the file is a link to a file that does not exist "
                                    "(delete the link, or restore the file it points to)")
 
