@@ -45,7 +45,8 @@ _URL = re.compile(r"^/(?:(?!\.\.?/)[A-Za-z0-9._~%-]+/)*$")  # no . or .. segment
 _LINE = re.compile(r"^(\S+)(?:\s+第([1-9][0-9]*)条)?$")
 _MEASURE_URL = re.compile(r"^/measures/([^/]+)/$")
 # The anchors a generated page sets: attribute lists ({ #measure-7 }, {: #x }) and raw HTML (id="x").
-_ANCHOR = re.compile(r"""\{:?[^}\n]*?#([A-Za-z0-9_:.-]+)|\sid=["']([^"']+)["']""")
+# An escaped \{ or \# (text from the data) is not one.
+_ANCHOR = re.compile(r"""(?<!\\)\{:?[^}\n]*?(?<!\\)#([A-Za-z0-9_:.-]+)|\sid=["']([^"'\\]+)["']""")
 
 LEDGER_HEADER = """\
 # Every URL path this site has published, one a line. It only ever grows.

@@ -243,3 +243,12 @@ def test_a_failed_make_build_leaves_the_site_whole_and_names_the_data(tmp_path: 
     assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site"]
     assert "Doc file 'measures/2.md' contains a link '../no-such-page.md'" in failed.stderr
     assert "this page is made from data/parts/2.yaml:15:9 (measure 2)" in failed.stderr, failed.stderr[-2000:]
+
+
+def test_only_real_anchors_count_for_a_redirect() -> None:
+    from plansite.ledger import anchors
+
+    page = ('## 第7条 { #measure-7 data-search-exclude }\n\n{: #fulltext-measure-7 }\n'
+            '<span id="cite-text">\n措施\\{: \\#made-up }，见\\#also-not\n')
+    assert anchors(page) == {"measure-7", "fulltext-measure-7", "cite-text"}
+    assert anchors(b"binary") == set()
