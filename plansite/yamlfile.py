@@ -21,8 +21,13 @@ from .problems import Problem, char_name, excerpt, is_invisible
 
 Path_ = tuple[str | int, ...]
 
-# Keys of free text (a measure's text, a notice, a reason): many lines and any visible character.
-# Every other string (names, titles, ids, spellings, URLs) is one line of visible text.
+# Keys of names (ids, slugs, titles, unit spellings, URLs, addresses): one line of visible text,
+# compared exactly, so no line break, tab, invisible character or space at either end.
+NAME_KEYS = frozenset({"id", "slug", "name", "title", "number", "spelling", "period", "status", "office", "date",
+                       "contact", "phone", "fax", "email", "url", "redirect", "kind", "lead_label", "lead",
+                       "participating", "responsible", "units", "topics"})
+# Keys of free text (a measure's text, a notice, a reason): a trailing comment there is surely a text cut.
+# Other keys (data files added later) are treated as text, without that last check.
 TEXT_KEYS = frozenset({"text", "notice", "preamble", "reason", "description", "note"})
 # Joiners some scripts need inside words (ZWNJ, ZWJ); in texts only.
 ALLOWED_IN_TEXTS = frozenset("\u200c\u200d")
@@ -275,23 +280,23 @@ class _Builder:
         if value and not value.strip():
             self.text_problems.append(Problem(where, f"'{key}' is blank: only spaces",
                                               "write the text, or remove the key"))
-        is_text = key in TEXT_KEYS
-        if not is_text and value.strip() and value != value.strip():
+        is_name = key in NAME_KEYS
+        if is_name and value.strip() and value != value.strip():
             end = "start" if value[0].isspace() else "end"
             self.text_problems.append(Problem(where, f"'{key}' '{excerpt(value)}' has a space at its {end}",
-                                         "delete it: names, titles, ids and spellings are compared exactly"))
+                                              "delete it: names, titles, ids and spellings are compared exactly"))
         for index, char in enumerate(value if not value.isprintable() else ""):  # isprintable: the quick case
-            if (is_invisible(char) and not (is_text and char in ALLOWED_IN_TEXTS)) or (not is_text and char in "\n\t"):
+            if (is_invisible(char) and (is_name or char not in ALLOWED_IN_TEXTS)) or (is_name and char in "\n\t"):
                 before = excerpt(value[max(0, index - 12):index], 12) if index else ""
                 what = "a line break" if char == "\n" else "a tab" if char == "\t" else "the invisible character"
                 place = f" after '{before}'" if before else " at its start"
-                hint = ("a name, title, id or spelling is one line of visible text" if not is_text
+                hint = ("a name, title, id or spelling is one line of visible text" if is_name
                         else "delete it; it often comes from copying out of a PDF or a web page")
                 self.text_problems.append(Problem(where, f"'{key}' contains {what} {char_name(char)}{place}", hint))
                 break
         if not node.style and (comment := self._comment_after(node)) is not None:  # plain: None, or '' (libyaml)
             gap, rest = comment
-            if is_text or gap == 1:
+            if key in TEXT_KEYS or gap == 1:
                 self.text_problems.append(Problem(
                     Location(self.file, node.end_mark.line + 1, node.end_mark.column + gap + 1),
                     f"'{key}' stops before ' {excerpt(rest, 20)}': YAML reads ' #' as the start of a comment",

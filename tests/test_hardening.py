@@ -252,3 +252,17 @@ def test_only_real_anchors_count_for_a_redirect() -> None:
             '<span id="cite-text">\n措施\\{: \\#made-up }，见\\#also-not\n')
     assert anchors(page) == {"measure-7", "fulltext-measure-7", "cite-text"}
     assert anchors(b"binary") == set()
+
+
+def test_names_are_one_line_and_other_keys_are_treated_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    text = 'name: "区司法局\\n区教育局"\nprogress: "第一行\\n第二行"\nsummary: "a\\u200bb"\n'
+    path.write_text(text, encoding="utf-8")
+    doc, problems = read_yaml(path, "data/x.yaml")
+    assert doc is not None and doc.data["progress"] == "第一行\n第二行"
+    assert [str(p) for p in problems] == [
+        "data/x.yaml:1:7: 'name' contains a line break U+000A (a control character) after '区司法局' "
+        "(a name, title, id or spelling is one line of visible text)",
+        "data/x.yaml:3:10: 'summary' contains the invisible character U+200B ZERO WIDTH SPACE after 'a' "
+        "(delete it; it often comes from copying out of a PDF or a web page)",
+    ]
