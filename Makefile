@@ -22,9 +22,13 @@ $(BIN)/.installed: requirements.txt
 check: $(BIN)/.installed
 	$(BIN)/python scripts/generate_pages.py --check
 
+# The site is built into site.new/ and swapped in only when the whole strict build succeeded:
+# a failure (bad data, a warning) leaves the published site/ exactly as it was.
 build: $(BIN)/.installed
 	$(BIN)/python scripts/generate_pages.py
-	$(BIN)/mkdocs build --strict
+	rm -rf site.new
+	$(BIN)/mkdocs build --strict --site-dir site.new || { rm -rf site.new; exit 1; }
+	$(BIN)/python scripts/swap_site.py site.new site
 
 serve: $(BIN)/.installed
 	$(BIN)/mkdocs serve
@@ -63,4 +67,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python scripts/bench.py --scales 1,10,100
 
 clean:
-	rm -rf site $(VENV)
+	rm -rf site site.new site.old $(VENV)

@@ -27,7 +27,14 @@ def measure_url(measure: Measure) -> str:
     return "/" + url_of(measure)
 
 
+def mail_address(email: str) -> str:
+    """One address for a mailto: URL, every character but letters, digits, @ . _ - percent-encoded.
 
+    The schema admits one plain address only; this makes sure that whatever reaches a link is that
+    address and nothing more: no ?, & or %0A (headers such as bcc), no ( ) [ ] that end a Markdown link,
+    no quote that ends an attribute.
+    """
+    return quote(email, safe="@")
 
 
 class Citer:
@@ -69,12 +76,15 @@ class Citer:
             "联系人及联系方式（选填）：\n"
         )
 
+    def mail_address(self) -> Markup:
+        """mailto: the consultation address alone, for a link in Markdown or an HTML attribute."""
+        return Markup(f"mailto:{mail_address(self.plan.consultation.email)}")
+
     def mailto(self, measure: Measure) -> Markup:
         """mailto: the consultation address, subject and body percent-encoded as UTF-8 (RFC 6068)."""
-        address = quote(self.plan.consultation.email if self.plan.consultation else "", safe="@")
         subject = quote(self.subject(measure), safe="")
         body = quote(self.body(measure).replace("\n", "\r\n"), safe="")
-        return Markup(f"mailto:{address}?subject={subject}&body={body}")
+        return Markup(f"mailto:{mail_address(self.plan.consultation.email)}?subject={subject}&body={body}")
 
     def draft_number(self, measure: Measure) -> int:
         """The number the draft gave this measure if it now has another one, else 0."""

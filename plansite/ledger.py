@@ -22,6 +22,7 @@ resolve: to a page, a redirect page or a withdrawal page; otherwise the build st
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,11 @@ import yaml
 
 from .cite import Citer
 from .model import Location, Plan
-from .problems import PlanError, Problem, did_you_mean
+from .problems import PlanError, Problem, char_name, did_you_mean, excerpt, is_invisible
 from .render import Outputs, Renderer
 from .urls import page_url, relative_url
 from .validate import check_shape
-from .yamlfile import read_yaml
+from .yamlfile import read_yaml, unreadable_file
 
 LEDGER = "published-urls.txt"
 CHANGES = "url-changes.yaml"
@@ -43,6 +44,9 @@ RENUMBERING = "renumbering.md"
 _URL = re.compile(r"^/(?:(?!\.\.?/)[A-Za-z0-9._~%-]+/)*$")  # no . or .. segment
 _LINE = re.compile(r"^(\S+)(?:\s+第([1-9][0-9]*)条)?$")
 _MEASURE_URL = re.compile(r"^/measures/([^/]+)/$")
+# The anchors a generated page sets: attribute lists ({ #measure-7 }, {: #x }) and raw HTML (id="x").
+# An escaped \{ or \# (text from the data) is not one.
+_ANCHOR = re.compile(r"""(?<!\\)\{:?[^}\n]*?(?<!\\)#([A-Za-z0-9_:.-]+)|\sid=["']([^"'\\]+)["']""")
 
 LEDGER_HEADER = """\
 # Every URL path this site has published, one a line. It only ever grows.
@@ -93,6 +97,9 @@ class History:
     changes: tuple[Change, ...] = ()
     problems: list[Problem] = field(default_factory=list)
     declared: set[str] = field(default_factory=set)  # every url in url-changes.yaml, even one in error
+    # Every URL the ledger ever listed in git's history (url -> the commit that added it), when the
+    # ledger is tracked by git: the last published state, against which the ledger only grows.
+    published_before: dict[str, str] = field(default_factory=dict)
 
     @property
     def draft_numbers(self) -> dict[str, int]:
@@ -130,6 +137,7 @@ class History:
         the row of the renumbering table; a change in error adds a problem instead."""
         cite: Citer = renderer.env.globals["cite"]
         changed = {c.url for c in self.changes}
+        published = {e.url for e in self.ledger} | set(self.published_before)
         extra: Outputs = {}
         rows: dict[str, dict[str, Any]] = {}  # draft-numbered measure URL -> what became of it
         seen: dict[str, Location] = {}
@@ -143,6 +151,11 @@ class History:
             if change.url in live:
                 problems.append(Problem(change.where, f"{subject}{change.url} is still a page",
                                         "remove this entry, or the page"))
+                continue
+            if change.url not in published:
+                problems.append(Problem(
+                    change.where, f"{subject}{change.url} was never published: it is not in {self._shown(LEDGER)}",
+                    "remove this entry; only a published URL can be redirected or withdrawn"))
                 continue
             if bool(change.redirect) == (change.withdrawn is not None):
                 problems.append(Problem(change.where, f"{subject}give either 'redirect' or 'withdrawn'"
@@ -158,6 +171,13 @@ class History:
                             else did_you_mean(target, live) or "it must be a page of the site")
                     problems.append(Problem(change.where, f"{subject}redirect target {change.redirect} is not a page",
                                             hint))
+                    continue
+                if fragment and fragment not in anchors(outputs.get(live[target], "")):
+                    known = sorted(anchors(outputs.get(live[target], "")))
+                    hint = (did_you_mean(fragment, known) or "anchors there: " + excerpt(", ".join(known), 60)
+                            if known else f"{target} has no anchors; redirect to the page itself")
+                    problems.append(Problem(change.where, f"{subject}redirect target {target} has no anchor "
+                                            f"#{excerpt(fragment)}", hint))
                     continue
                 path = _redirect_path(change.url)
                 relative = _relative(change.url, change.redirect)
@@ -179,9 +199,21 @@ class History:
                 rows[change.url] = {"change": change, "target": path, "fragment": "", "title": ""}
         return extra, rows
 
+    def _shown(self, name: str) -> str:
+        return f"{self.data_dir.name}/{name}"
+
     def _check_ledger(self, live: dict[str, str], problems: list[Problem]) -> None:
-        """Every URL in the ledger, once, still resolves: to a page, or to a declared change."""
+        """Every URL in the ledger, once, still resolves: to a page, or to a declared change;
+        and no URL the ledger listed before (in git's history) is missing from it."""
         changed = {c.url for c in self.changes}
+        listed = {e.url for e in self.ledger}
+        for url, commit in sorted(self.published_before.items(), key=lambda item: _sort_key(item[0])):
+            if url not in listed:
+                problems.append(Problem(
+                    Location(self._shown(LEDGER)),
+                    f"{url} was published (listed since commit {commit}) but its line was removed from the ledger",
+                    f"the ledger only grows: restore the line '{url}'; if the page is gone, say what became of it "
+                    f"in {self._shown(CHANGES)}"))
         first_at: dict[str, Location] = {}
         for entry in self.ledger:
             if entry.url in first_at:
@@ -233,6 +265,13 @@ class History:
         return len(entries), len(set(entries) - before)
 
 
+def anchors(content: str | bytes) -> set[str]:
+    """The ids a generated page sets (measure-7 on a section page), so a redirect may point at one."""
+    if isinstance(content, bytes):
+        return set()
+    return {a or b for a, b in _ANCHOR.findall(content)}
+
+
 def _title(content: str | bytes) -> str:
     """The title in a generated page's front matter, or ''."""
     if isinstance(content, bytes) or not content.startswith("---\n"):
@@ -265,12 +304,17 @@ def load_history(data_dir: Path) -> History:
     """Read the ledger and url-changes.yaml of `data_dir` (either may be absent); problems are kept, not raised."""
     history = History(data_dir)
     shown = data_dir.name
+    inside = (data_dir, data_dir.absolute().parent)
     ledger_path = data_dir / LEDGER
-    if ledger_path.is_file():
-        history.ledger = tuple(_read_ledger(ledger_path, f"{shown}/{LEDGER}", history.problems))
+    if ledger_path.is_file() or ledger_path.is_symlink():
+        if problem := unreadable_file(ledger_path, f"{shown}/{LEDGER}", inside):
+            history.problems.append(problem)
+        else:
+            history.ledger = tuple(_read_ledger(ledger_path, f"{shown}/{LEDGER}", history.problems))
+            history.published_before = ledger_history(ledger_path)
     changes_path = data_dir / CHANGES
-    if changes_path.is_file():
-        doc, found = read_yaml(changes_path, f"{shown}/{CHANGES}")
+    if changes_path.is_file() or changes_path.is_symlink():
+        doc, found = read_yaml(changes_path, f"{shown}/{CHANGES}", inside)
         if doc is not None and not found:
             found = list(check_shape(doc, "url-changes"))
         history.problems.extend(found)
@@ -286,6 +330,34 @@ def load_history(data_dir: Path) -> History:
     return history
 
 
+def ledger_history(ledger_path: Path) -> dict[str, str]:
+    """Every URL any committed version of the ledger listed, with the (oldest) commit that added it.
+
+    Empty when the ledger is not in a git repository, is not tracked, or git is not installed:
+    then the ledger on disk is all there is to compare with. Works in a fresh (even shallow) clone:
+    it reads whatever history the clone has.
+    """
+    command = ["git", "log", "--format=commit %h", "-p", "--no-color", "--no-ext-diff", "--no-renames",
+               "--", ledger_path.name]
+    try:
+        result = subprocess.run(command, cwd=ledger_path.parent, capture_output=True, text=True, timeout=60,
+                                encoding="utf-8", errors="replace")
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if result.returncode != 0:
+        return {}
+    added: dict[str, str] = {}
+    commit = ""
+    for line in result.stdout.splitlines():  # newest first: the last commit seen for a URL added it first
+        if line.startswith("commit "):
+            commit = line.split()[1]
+        elif line.startswith("+/"):
+            match = _LINE.match(line[1:].strip())
+            if match and _URL.match(match.group(1)):
+                added[match.group(1)] = commit
+    return added
+
+
 def _read_ledger(path: Path, shown: str, problems: list[Problem]) -> list[LedgerEntry]:
     raw = path.read_bytes()
     try:
@@ -294,18 +366,23 @@ def _read_ledger(path: Path, shown: str, problems: list[Problem]) -> list[Ledger
         line = raw[: err.start].count(b"\n") + 1
         problems.append(Problem(Location(shown, line), "the file is not UTF-8 text", "save it as UTF-8"))
         return []
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some Windows editors save: harmless
     entries = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         where = Location(shown, number)
+        if hidden := next((c for c in line if is_invisible(c)), None):
+            problems.append(Problem(where, f"'{excerpt(line)}' contains the invisible character {char_name(hidden)}",
+                                    "delete it: the line must be the URL path alone, optionally followed by 第N条"))
+            continue
         match = _LINE.match(line)
         if not match or not _URL.match(match.group(1)):
             url = line.split()[0]
             hint = (f"write it as /{url.strip('/')}/" if match and url.strip("/") and _URL.match(f"/{url.strip('/')}/")
                     else "one URL path a line, starting and ending with /, optionally followed by 第N条")
-            problems.append(Problem(where, f"'{line}' is not a URL path", hint))
+            problems.append(Problem(where, f"'{excerpt(line)}' is not a URL path", hint))
             continue
         entries.append(LedgerEntry(match.group(1), int(match.group(2)) if match.group(2) else None, where))
     return entries

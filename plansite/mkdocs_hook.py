@@ -7,18 +7,21 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite import search
+from plansite import provenance, search
+from plansite.ledger import load_history
 from plansite.model import Plan
 from plansite.pipeline import Project, generate
 from plansite.problems import PlanError
@@ -50,6 +53,8 @@ def on_config(config: Any) -> Any:
     config.copyright = plan.office
     if not config.site_description:  # follows the data: no "征求意见稿" left behind once the plan is final
         config.site_description = site_description(plan)
+    _as_text(config)
+    _locate_warnings(provenance.origins(plan, load_history(_project(config).data)))
     if jieba := _jieba():  # keep unit names whole: 区人社局, not 区人/社局
         for word in search.jieba_words(plan):
             jieba.add_word(word)
@@ -64,6 +69,40 @@ def on_config(config: Any) -> Any:
         "phone": plan.consultation.phone if plan.consultation else "",
     }
     return config
+
+
+def _as_text(config: Any) -> None:
+    """The theme prints these settings as they are, inside attributes too (<meta name="description"
+    content="{{ config.site_description }}">): escape each once, as text. Markup is not escaped
+    again where the theme does escape (`| e`)."""
+    for key in ("site_name", "site_description", "site_author", "copyright"):
+        value = config.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            config[key] = Markup(html.escape(value, quote=True))
+
+
+class _DataLocation(logging.Filter):
+    """Adds to a warning about a generated page the place in data/ that page was made from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.origins: dict[str, str] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING and not getattr(record, "plansite_located", False):
+            located = provenance.locate(record.getMessage(), self.origins)
+            record.msg, record.args, record.plansite_located = located, (), True
+        return True
+
+
+_located = _DataLocation()
+
+
+def _locate_warnings(origins: dict[str, str]) -> None:
+    _located.origins = origins
+    for handler in logging.getLogger("mkdocs").handlers:
+        if _located not in handler.filters:
+            handler.addFilter(_located)
 
 
 def _order_topics(config: Any, plan: Plan) -> None:

@@ -14,7 +14,7 @@ from .model import Plan
 from .problems import PlanError
 from .progress import load_progress
 from .render import Outputs, Renderer
-from .validate import load_plan
+from .validate import is_hidden, load_plan, site_url_problems
 from .versionpages import VersionPages
 from .versions import load_versions
 from .write import WriteReport, is_current, write_outputs
@@ -55,7 +55,7 @@ def build_outputs(project: Project) -> tuple[Plan, Outputs]:
     Then every URL in the ledger (data/published-urls.txt) must still resolve: to a page, or to the
     redirect or withdrawal page data/url-changes.yaml declares for it.
     """
-    problems = []
+    problems = site_url_problems(project.site_url)
     plan = None
     try:
         plan = load_plan(project.data)
@@ -91,10 +91,13 @@ def fingerprint(project: Project) -> str:
     package = Path(__file__).resolve().parent
     for label, folder in (("data", project.data), ("templates", project.templates), ("plansite", package)):
         files = [Path(top, name) for top, dirs, names in os.walk(folder, followlinks=True) for name in names
-                 if "__pycache__" not in Path(top).parts]
+                 if "__pycache__" not in Path(top).parts and not is_hidden(Path(name))]
         for path in sorted(files):
             digest.update(f"{label}/{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:  # a link to nothing, a folder named x.yaml: the loader reports it
+                digest.update(b"unreadable")
     return digest.hexdigest()
 
 
@@ -105,6 +108,8 @@ def generate(project: Project, force: bool = False) -> tuple[Plan, WriteReport]:
     generated), the plan is still loaded and validated but no page is rendered; `force` renders
     and compares every page regardless.
     """
+    if problems := site_url_problems(project.site_url):
+        raise PlanError(problems)
     stamp = fingerprint(project)
     if not force and (report := is_current(project.docs, stamp)):
         return load_versions(project.data, load_plan(project.data)).current.plan, report

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -32,7 +33,7 @@ from .model import (
     Unit,
     UnitRef,
 )
-from .problems import PlanError, Problem, did_you_mean
+from .problems import PlanError, Problem, did_you_mean, excerpt
 from .yamlfile import Path_, YamlDoc, read_yaml
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
@@ -49,23 +50,27 @@ def load_plan(data_dir: Path) -> Plan:
     problems: list[Problem] = []
     shown = data_dir.name
 
+    inside = (data_dir, data_dir.absolute().parent)  # a link is followed only within the project
+
     def read(path: Path, schema: str) -> YamlDoc | None:
-        doc, found = read_yaml(path, f"{shown}/{path.relative_to(data_dir).as_posix()}")
+        doc, found = read_yaml(path, f"{shown}/{path.relative_to(data_dir).as_posix()}", inside)
         problems.extend(found)
-        if doc is not None and not found:
-            found = list(check_shape(doc, schema))
-            problems.extend(found)
+        if doc is not None and len(found) == len(doc.text_problems):  # well-formed: check the shape too
+            shape = list(check_shape(doc, schema))
+            problems.extend(shape)
+            found += shape
         return doc if not found else None
 
     for name in ("plan.yaml", "units.yaml"):
-        if not (data_dir / name).is_file():
+        if not (data_dir / name).is_file() and not (data_dir / name).is_symlink():
             problems.append(Problem(Location(f"{shown}/{name}"), "file is missing"))
-    part_files = sorted((data_dir / "parts").glob("*.yaml"))
+    problems += list(misnamed_files(data_dir))
+    part_files = data_files(data_dir / "parts")
     if not part_files:
         problems.append(Problem(Location(f"{shown}/parts"), "no part files (parts/*.yaml)"))
 
     def read_if_there(path: Path, schema: str) -> YamlDoc | None:
-        return read(path, schema) if path.is_file() else None
+        return read(path, schema) if path.is_file() or path.is_symlink() else None
 
     plan_doc = read_if_there(data_dir / "plan.yaml", "plan")
     units_doc = read_if_there(data_dir / "units.yaml", "units")
@@ -77,13 +82,48 @@ def load_plan(data_dir: Path) -> Plan:
     # the others; checks that need a broken file (unit names, topics) are left out.
     builder = _PlanBuilder(problems)
     builder.units_known = units_doc is not None
-    builder.topics_known = topics_doc is not None or not topics_path.is_file()
+    builder.topics_known = topics_doc is not None or not (topics_path.is_file() or topics_path.is_symlink())
     units = builder.units(units_doc) if units_doc else ()
     topics = builder.topics(topics_doc) if topics_doc else ()
     parts = builder.parts([d for d in part_docs if d is not None], topics)
     if problems or plan_doc is None:
         raise PlanError(problems)
     return builder.plan(plan_doc, parts, units, topics)
+
+
+# The site's public address reaches canonical links, favicons and the 404 page, printed by the theme as
+# it is: a plain http(s) address, nothing that could end an attribute or start a script.
+_SITE_URL = re.compile(r"^https?://[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?$")
+
+
+def site_url_problems(site_url: str) -> list[Problem]:
+    """The public address (mkdocs.yml site_url or $SITE_URL) is empty or a plain http(s) address."""
+    if not site_url or _SITE_URL.match(site_url):
+        return []
+    return [Problem(Location("site_url"), f"the site's address '{excerpt(site_url, 80)}' is not a plain web address",
+                    "set SITE_URL (or site_url in mkdocs.yml) to an address such as https://example.gov.cn/plan/: "
+                    "http or https, letters, digits and . _ ~ % / - only")]
+
+
+def is_hidden(path: Path) -> bool:
+    """Hidden files and editors' leftovers (.#7.yaml, .7.yaml.swp, 7.yaml~, #7.yaml#): never data."""
+    return path.name.startswith((".", "#")) or path.name.endswith(("~", "#"))
+
+
+def data_files(folder: Path) -> list[Path]:
+    """The data files of a folder: *.yaml, hidden files and editors' leftovers left out."""
+    return sorted(p for p in folder.glob("*.yaml") if not is_hidden(p))
+
+
+def misnamed_files(data_dir: Path) -> Iterable[Problem]:
+    """A data file ending in .yml (or .YAML) would be ignored without a word: say so."""
+    for folder in (data_dir, data_dir / "parts"):
+        for path in sorted(folder.glob("*")) if folder.is_dir() else ():
+            suffix = path.suffix
+            if not is_hidden(path) and suffix.lower() in (".yml", ".yaml") and suffix != ".yaml":
+                shown = f"{data_dir.name}/{path.relative_to(data_dir).as_posix()}"
+                yield Problem(Location(shown), f"this file is ignored: data files end in .yaml, not {suffix}",
+                              f"rename it to {path.stem}.yaml")
 
 
 # --- shape: JSON Schema errors turned into one-line messages -----------------
@@ -99,13 +139,13 @@ def check_shape(doc: YamlDoc, schema: str) -> Iterable[Problem]:
 
 def _explain(doc: YamlDoc, path: Path_, error: jsonschema.ValidationError) -> Iterable[Problem]:
     subject = _subject(doc, path)
-    field = f"'{path[-1]}'" if path and isinstance(path[-1], str) else "item"
+    field = f"'{excerpt(path[-1])}'" if path and isinstance(path[-1], str) else "item"
     value, kind = error.instance, error.validator
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         for key in sorted(set(value) - set(allowed), key=str):
             hint = did_you_mean(str(key), allowed) or "allowed keys: " + ", ".join(allowed)
-            yield Problem(doc.where_key((*path, key)), f"{subject}unknown key '{key}'", hint)
+            yield Problem(doc.where_key((*path, key)), f"{subject}unknown key '{excerpt(key)}'", hint)
     elif kind == "required":
         for key in error.validator_value:
             if key not in value:
@@ -118,13 +158,13 @@ def _explain(doc: YamlDoc, path: Path_, error: jsonschema.ValidationError) -> It
         yield Problem(doc.where(path), f"{subject}{field} is empty")
     elif kind == "enum":
         allowed = ", ".join(error.validator_value)
-        yield Problem(doc.where(path), f"{subject}{field} is '{value}', not one of: {allowed}",
+        yield Problem(doc.where(path), f"{subject}{field} is '{excerpt(value)}', not one of: {allowed}",
                       did_you_mean(str(value), error.validator_value))
     elif kind in ("pattern", "oneOf", "maxLength") and isinstance(value, str):
-        yield Problem(doc.where(path), f"{subject}{field} '{value}' is not allowed",
+        yield Problem(doc.where(path), f"{subject}{field} '{excerpt(value)}' is not allowed",
                       error.schema.get("description") or _pattern_hint(error.schema))
     else:
-        yield Problem(doc.where(path), f"{subject}{field}: {error.message}")
+        yield Problem(doc.where(path), f"{subject}{field} {_describe(value)} is not allowed here ({kind})")
 
 
 def _expected(schema: dict[str, Any]) -> str:
@@ -145,7 +185,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return repr(value)
+    return f"'{excerpt(value)}'"
 
 
 def _quote_hint(doc: YamlDoc, path: Path_, value: Any, schema: dict[str, Any]) -> str:
@@ -194,7 +234,7 @@ def _subject(doc: YamlDoc, path: Path_) -> str:
         if isinstance(step, int) and isinstance(node, dict) and depth:
             label = next((k for k in ("id", "slug", "spelling", "name", "url") if k in node), None)
             if label is not None:
-                subject = f"{_KINDS.get(str(path[depth - 1]), 'item')} {node[label]}: "
+                subject = f"{_KINDS.get(str(path[depth - 1]), 'item')} {excerpt(node[label])}: "
     return subject
 
 
@@ -220,7 +260,7 @@ class _PlanBuilder:
 
         def claim(spelling: str, where: Location, what: str) -> bool:
             if spelling in spelled_at:
-                self.problem(where, f"{what} '{spelling}' is already in the registry",
+                self.problem(where, f"{what} '{excerpt(spelling)}' is already in the registry",
                              f"the first one is at line {spelled_at[spelling].line}")
                 return False
             spelled_at[spelling] = where
@@ -252,7 +292,7 @@ class _PlanBuilder:
                     members.append(by_name[name])
                 else:
                     self.problem(doc.where(("combined", i, "units", j)),
-                                 f"combined spelling {raw['spelling']}: unknown unit '{name}'",
+                                 f"combined spelling {raw['spelling']}: unknown unit '{excerpt(name)}'",
                                  did_you_mean(name, by_name))
             if claim(raw["spelling"], doc.where(("combined", i, "spelling")), "spelling"):
                 self.spellings[raw["spelling"]] = tuple(members)
@@ -312,7 +352,8 @@ class _PlanBuilder:
         labels = {role: raw.get(f"{role}_label", label) for role, label in ROLE_LABELS.items()}
         for k, topic in enumerate(raw.get("topics", [])):
             if topic not in topic_names and self.topics_known:
-                self.problem(doc.where((*path, "topics", k)), f"measure {measure_id}: undeclared topic '{topic}'",
+                self.problem(doc.where((*path, "topics", k)),
+                             f"measure {measure_id}: undeclared topic '{excerpt(topic)}'",
                              did_you_mean(topic, topic_names) or "declare it in data/topics.yaml")
         return Measure(measure_id, raw["number"], raw["text"], roles, labels, tuple(raw.get("topics", [])),
                        doc.where(path), part_id, section_id, raw.get("numbering", ""))
@@ -324,7 +365,7 @@ class _PlanBuilder:
             return UnitRef(spelling, ())
         if units is None:
             names = [units[0].name for units in self.spellings.values() if len(units) == 1]
-            self.problem(where, f"measure {measure_id}: unknown unit '{spelling}'",
+            self.problem(where, f"measure {measure_id}: unknown unit '{excerpt(spelling)}'",
                          did_you_mean(spelling, names) or "add it to data/units.yaml, as a unit or an alias")
             return UnitRef(spelling, ())
         ref = UnitRef(spelling, units)
