@@ -163,6 +163,9 @@ def _explain(doc: YamlDoc, path: Path_, error: jsonschema.ValidationError) -> It
     elif kind in ("pattern", "oneOf", "maxLength") and isinstance(value, str):
         yield Problem(doc.where(path), f"{subject}{field} '{excerpt(value)}' is not allowed",
                       error.schema.get("description") or _pattern_hint(error.schema))
+    elif kind in ("minimum", "maximum") and isinstance(value, int | float):
+        bound = "at least" if kind == "minimum" else "at most"
+        yield Problem(doc.where(path), f"{subject}{field} is {value}; it must be {bound} {error.validator_value}")
     else:
         yield Problem(doc.where(path), f"{subject}{field} {_describe(value)} is not allowed here ({kind})")
 

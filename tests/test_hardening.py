@@ -39,7 +39,8 @@ def test_hidden_files_and_editor_leftovers_are_ignored(tmp_path: Path) -> None:
     (parts / ".hidden.yaml").write_text("id: [broken", encoding="utf-8")
     (data / ".units.yaml.swp").write_bytes(b"\xff\xfe")
     assert check(data) == (0, "")
-    code, _, err = run_cli("--data", str(data), "--docs", str(tmp_path / "docs"))  # generate: fingerprints data/
+    code, _, err = run_cli("--data", str(data), "--docs", str(tmp_path / "docs"),  # generate: fingerprints data/
+                           "--site-url", "https://example.org/plan/")
     assert (code, err) == (0, "")
     assert (tmp_path / "docs" / "measures" / "1.md").is_file()
 
