@@ -3,11 +3,13 @@
 # make serve  - live preview on http://127.0.0.1:8000/, regenerating when data/ or templates/ change
 # make check  - validate data/ only and list every alias that was resolved
 # make bench  - the scale benchmark (README, "Performance")
+# make zensical - the same site built with Zensical into site-zensical/site/ (README, "Material's successor")
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Material prints an end-of-life banner for MkDocs 2; we pin mkdocs<2.
+# Material prints an end-of-life banner for MkDocs 2; we pin mkdocs<2. This silences it on purpose
+# (README, "Material's successor": Material's end of life, and the tested Zensical build).
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -39,3 +41,22 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -rf site $(VENV)
+
+# Zensical, Material's successor, in its own venv so that .venv's pinned MkDocs and Material stay as they are.
+ZENSICAL_VENV := .venv-zensical
+
+$(ZENSICAL_VENV)/.installed: requirements-zensical.txt
+	$(PYTHON) -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
+	touch $@
+
+.PHONY: zensical
+zensical: $(BIN)/.installed $(ZENSICAL_VENV)/.installed
+	$(BIN)/python scripts/build_zensical.py
+
+test: $(ZENSICAL_VENV)/.installed   # tests/test_zensical.py builds with it
+
+.PHONY: clean-zensical
+clean: clean-zensical
+clean-zensical:
+	rm -rf site-zensical $(ZENSICAL_VENV)

@@ -1,0 +1,264 @@
+"""The same site built with Zensical, Material's successor (README, "Material's successor").
+
+scripts/build_zensical.py builds the real plan (1×) into a temporary folder with the pinned
+Zensical of .venv-zensical (`make test` installs it); these tests check that build: every URL of
+the ledger, every measure's text, what the hook would set, no other host, and search in Chromium
+with queries read from the data. A fixture plan with a redirect and a withdrawal checks those pages.
+Without .venv-zensical the tests skip, unless CI=true: then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from plansite import zensical
+from plansite.ledger import LEDGER
+from plansite.model import Plan
+from plansite.render import site_description
+from plansite.urls import url_of
+from plansite.validate import load_plan
+from tests.plantools import ROOT, read_html
+from tests.projectcopy import add_change, browse, copy_project, delete_measure
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # the browser fixture then skips or fails the search test
+    PlaywrightTimeout = TimeoutError
+
+ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
+BUILD = ROOT / "scripts" / "build_zensical.py"
+
+
+def _require_zensical() -> None:
+    if ZENSICAL.is_file():
+        return
+    message = f"{ZENSICAL} is missing (make test installs it: make .venv-zensical/.installed)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def build(out: Path, root: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SITE_URL": ""}
+    command = [sys.executable, str(BUILD), "--root", str(root), "--out", str(out), "--zensical", str(ZENSICAL)]
+    return subprocess.run(command, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real plan built with Zensical into a temporary folder (never site/)."""
+    _require_zensical()
+    out = tmp_path_factory.mktemp("zensical")
+    done = build(out)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out / "site"
+
+
+def ledger_urls(data: Path) -> list[str]:
+    lines = (data / LEDGER).read_text(encoding="utf-8").splitlines()
+    return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
+
+
+def resolves(site: Path, url: str) -> bool:
+    path = site / url.strip("/")
+    return (path / "index.html").is_file() or path.is_file()
+
+
+# --------------------------------------------------------------------------- the generated config
+
+
+def test_the_pinned_zensical_is_installed() -> None:
+    _require_zensical()
+    pinned = re.search(r"^zensical==(\S+)$", (ROOT / "requirements-zensical.txt").read_text(), re.M)
+    assert pinned, "requirements-zensical.txt pins no zensical"
+    version = subprocess.run([str(ZENSICAL), "--version"], capture_output=True, text=True).stdout.strip()
+    assert version == pinned.group(1)
+
+
+def test_config_carries_what_the_hook_sets(plan: Plan) -> None:
+    settings = zensical.config(plan, zensical.read_mkdocs_config(ROOT / "mkdocs.yml"))
+    assert "hooks" not in settings
+    assert settings["site_description"] == site_description(plan)
+    assert settings["extra"]["plan"] == {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
+                                         "email": plan.consultation.email}
+    nav = yaml.safe_dump(settings["nav"], allow_unicode=True)
+    assert all(part.title in nav for part in plan.parts)
+    search = [p["search"] for p in settings["plugins"] if "search" in p]
+    assert search and set(search[0]) == {"separator"}  # Zensical refuses `fields` and `lang`
+
+
+def test_config_keeps_what_mkdocs_yml_says(plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: 'a: b # c'\nsite_description: given\nsite_url: !ENV [PLANSITE_TEST_URL, null]\n"
+        "copyright: \"!ENV x\"\nhooks: [h.py]\n", encoding="utf-8")
+    monkeypatch.setenv("PLANSITE_TEST_URL", "https://example.gov.cn/plan/")
+    settings = zensical.config(plan, zensical.read_mkdocs_config(tmp_path / "mkdocs.yml"))
+    shown = (settings["site_name"], settings["site_description"], settings["copyright"])
+    assert shown == ("a: b # c", "given", "!ENV x")
+    assert settings["site_url"] == "https://example.gov.cn/plan/"
+    monkeypatch.delenv("PLANSITE_TEST_URL")
+    settings = zensical.config(plan, zensical.read_mkdocs_config(tmp_path / "mkdocs.yml"))
+    assert "site_url" not in settings and "hooks" not in settings
+    assert yaml.safe_load(yaml.safe_dump(settings, allow_unicode=True)) == settings  # what prepare() writes
+
+
+def test_site_name_and_copyright_default_to_the_plan(plan: Plan) -> None:
+    settings = zensical.config(plan, {"theme": {"name": "material"}})
+    assert (settings["site_name"], settings["copyright"]) == (plan.title, plan.office)
+
+
+# --------------------------------------------------------------------------- the built site
+
+
+def test_every_published_url_resolves(site: Path) -> None:
+    urls = ledger_urls(ROOT / "data")
+    assert urls
+    assert [u for u in urls if not resolves(site, u)] == []
+
+
+def test_measure_texts_match_the_data(site: Path, plan: Plan) -> None:
+    for measure in plan.measures:
+        page = read_html(site / url_of(measure) / "index.html", "measure-text")
+        assert page.texts == [measure.text], f"measure {measure.id}"
+
+
+def test_pages_carry_the_hook_settings(site: Path, plan: Plan) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert f'<meta name="description" content="{site_description(plan)}">' in html
+    assert all(part.title in html for part in plan.parts)  # the nav from the data
+    assert ("plan-announce" in html) == plan.is_draft
+    assert "plansite-search" not in html and not list(site.rglob("plansite-search.js"))
+
+
+def test_no_page_names_another_host(site: Path) -> None:
+    external = []
+    for page in site.rglob("*.html"):
+        external += [f"{page.relative_to(site)}: {ref}" for ref in read_html(page).refs if urlsplit(ref).netloc]
+    assert external == []
+    for asset in [*site.rglob("*.css"), *site.rglob("*.js")]:
+        text = asset.read_text(encoding="utf-8", errors="replace")
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, asset
+
+
+def test_redirect_and_withdrawn_pages(tmp_path: Path) -> None:
+    """A fixture plan whose measure 2 was published, then dropped: its URL redirects, as in MkDocs."""
+    _require_zensical()
+    project = copy_project(tmp_path / "project")
+    data = project / "data"
+    (data / LEDGER).write_text((data / LEDGER).read_text(encoding="utf-8") + "/measures/99/\n", encoding="utf-8")
+    delete_measure(data, 2)
+    add_change(data, {"url": "/measures/2/", "redirect": "/measures/1/", "reason": "合并"})
+    add_change(data, {"url": "/measures/99/", "withdrawn": {"reason": "删除<b>", "text": "原文 <i>"}})
+    done = build(tmp_path / "z", project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = tmp_path / "z" / "site"
+    assert [u for u in ledger_urls(data) if not resolves(site, u)] == []
+    redirect = (site / "measures" / "2" / "index.html").read_text(encoding="utf-8")
+    assert 'url=../1/' in redirect or 'url=../../measures/1/' in redirect, redirect
+    withdrawn = (site / "measures" / "99" / "index.html").read_text(encoding="utf-8")
+    assert "删除&lt;b&gt;" in withdrawn and "原文 &lt;i&gt;" in withdrawn
+
+
+def test_a_data_error_stops_before_zensical(tmp_path: Path) -> None:
+    _require_zensical()
+    project = copy_project(tmp_path / "project")
+    delete_measure(project / "data", 2)  # published, now gone, and not declared
+    done = build(tmp_path / "z", project)
+    assert done.returncode == 1
+    assert "/measures/2/ was published but would no longer resolve" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "z").exists()
+
+
+# --------------------------------------------------------------------------- search in Chromium
+
+
+def typical_queries(plan: Plan) -> dict[str, set[str]]:
+    """What readers type, read from the data, and the pages that answer it: each topic (its
+    measures, and the sections that show them in full), each phrase the texts quote (“宪法宣传周”,
+    “12338”: the measures quoting it), the three units named by most measures (the unit's page),
+    and the first three section titles."""
+    queries: dict[str, set[str]] = {}
+    for topic in plan.topics:
+        tagged = {m.id for m in plan.measures if topic.name in m.topics}
+        queries[topic.name] = {url_of(m) for m in plan.measures if m.id in tagged}
+        queries[topic.name] |= {url_of(s) for s in plan.sections if tagged & {m.id for m in s.measures}}
+    for measure in plan.measures:
+        for phrase in re.findall(r"“([^”“]{2,12})”", measure.text):
+            queries.setdefault(phrase, set()).add(url_of(measure))
+    named = {u.slug: sum(any(u in m.units(role) for role in m.roles) for m in plan.measures) for u in plan.units}
+    for unit in sorted(plan.units, key=lambda u: -named[u.slug])[:3]:
+        queries[unit.name] = {url_of(unit)}
+    for section in plan.sections[:3]:
+        queries[section.title] = {url_of(section)}
+    return {q: pages for q, pages in queries.items() if pages}
+
+
+@pytest.fixture(scope="module")
+def search_page(browser: Browser, site: Path) -> Iterator[tuple[str, Page]]:
+    with browse(site, browser) as (base, page):
+        page.goto(base)
+        page.click(".md-search__button")  # Zensical's search dialog (in a shadow root, which locators pierce)
+        yield base, page
+
+
+# The results shown for `query`: the status line counts them and each links with ?h=<query>. Emptied,
+# the box shows no status; typed, it flashes "No results" before the results arrive, so a query is
+# waited for until it shows some (every query below has pages that answer it), at most QUERY_WAIT_MS.
+_RESULTS = """query => {
+  const root = [...document.querySelectorAll("body > div")].find(e => e.shadowRoot)?.shadowRoot
+  const input = root?.querySelector("input[role=combobox]")
+  const status = root?.querySelector("[role=status]")?.textContent.trim() ?? ""
+  if (!input || input.value !== query) return false
+  if (query === "") return status === "" && { links: [] }
+  const links = [...root.querySelectorAll("a[role=option]")].map(a => a.href)
+  const fresh = links.every(href => new URL(href).searchParams.get("h") === query)
+  return /^[0-9]+ results?$/.test(status) && links.length > 0 && fresh && { links }
+}"""
+QUERY_WAIT_MS = 15_000
+
+
+def search(base: str, page: Page, query: str) -> list[str]:
+    """The result pages shown for `query` (the first ten), best first, as URLs relative to the site root;
+    [] when none came within QUERY_WAIT_MS."""
+    box = page.locator("input[role=combobox]")
+    box.fill("")
+    page.wait_for_function(_RESULTS, arg="")
+    box.fill(query)
+    try:
+        links = page.wait_for_function(_RESULTS, arg=query, timeout=QUERY_WAIT_MS).json_value()["links"]
+    except PlaywrightTimeout:
+        return []
+    return [urlsplit(href).path.removeprefix(urlsplit(base).path) for href in links]
+
+
+def test_search_finds_typical_queries(search_page: tuple[str, Page], plan: Plan) -> None:
+    base, page = search_page
+    queries = typical_queries(plan)
+    ranks: dict[str, int | None] = {}
+    for query, pages in queries.items():
+        results = search(base, page, query)
+        ranks[query] = next((i for i, url in enumerate(results, 1) if url in pages), None)
+    print("\nZensical search, the rank of the first page that answers each query (- when not found):")
+    print("  " + "  ".join(f"{q} {r or '-'}" for q, r in ranks.items()))
+    top1 = sum(r == 1 for r in ranks.values())
+    top5 = sum(r is not None and r <= 5 for r in ranks.values())
+    print(f"  top-1 {top1}/{len(ranks)}, top-5 {top5}/{len(ranks)}, found {sum(r is not None for r in ranks.values())}")
+    assert [q for q, r in ranks.items() if r is None] == []
