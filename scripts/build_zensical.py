@@ -46,9 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Generated docs/: {report}.")
     config = zensical.prepare(plan, root, out)
     start = time.perf_counter()
-    done = subprocess.run([str(args.zensical), "build", "--strict", "-f", str(config)], cwd=out)
+    done = subprocess.run([str(args.zensical), "build", "--strict", "-f", str(config)], cwd=out,
+                          stderr=subprocess.PIPE, text=True)
+    report = done.stderr.split("Traceback (most recent call last):")  # Zensical's own, after its warnings
+    print(report[0], end="", file=sys.stderr)
     if done.returncode:
-        return done.returncode
+        reason = report[-1].strip().splitlines()[-1] if len(report) > 1 else f"exit status {done.returncode}"
+        print(f"zensical build --strict failed ({reason}); the pages named above are in docs/ "
+              f"(a hand-written page, or a template).", file=sys.stderr)
+        return 1
     print(f"Zensical built {out / 'site'} in {time.perf_counter() - start:.2f} s.")
     return 0
 

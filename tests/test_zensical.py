@@ -187,6 +187,20 @@ def test_a_data_error_stops_before_zensical(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr and not (tmp_path / "z").exists()
 
 
+def test_a_broken_link_stops_the_strict_build(tmp_path: Path) -> None:
+    """Zensical's --strict checks links and anchors as `mkdocs build --strict` does; no traceback."""
+    _require_zensical()
+    project = copy_project(tmp_path / "project")
+    (project / "docs" / "notes.md").write_text("# 说明\n\n[x](nowhere.md) [y](index.md#no-such-anchor)\n",
+                                                encoding="utf-8")
+    done = build(tmp_path / "z", project)
+    assert done.returncode == 1
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", done.stderr)  # Zensical colours its report even into a pipe
+    assert "notes.md:3:5" in shown and "page does not exist" in shown, shown
+    assert "notes.md:3:30" in shown and "anchor does not exist" in shown, shown
+    assert "Traceback" not in shown and "zensical build --strict failed" in shown
+
+
 # --------------------------------------------------------------------------- search in Chromium
 
 
