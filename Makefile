@@ -8,8 +8,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Material prints an end-of-life banner for MkDocs 2; we pin mkdocs<2. This silences it on purpose
-# (README, "Material's successor": Material's end of life, and the tested Zensical build).
+# Material prints on every mkdocs run that it reaches end of life on 2027-05-05 and that Zensical is its
+# successor. This hides that notice on purpose; README ("Material's successor") says so, and how the
+# same site builds with Zensical today (make zensical, tests/test_zensical.py).
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 

@@ -25,7 +25,7 @@ from plansite import zensical
 from plansite.ledger import LEDGER
 from plansite.model import Plan
 from plansite.render import site_description
-from plansite.urls import url_of
+from plansite.urls import page_url, url_of
 from plansite.validate import load_plan
 from tests.plantools import ROOT, read_html
 from tests.projectcopy import add_change, browse, copy_project, delete_measure
@@ -132,6 +132,14 @@ def test_every_published_url_resolves(site: Path) -> None:
     urls = ledger_urls(ROOT / "data")
     assert urls
     assert [u for u in urls if not resolves(site, u)] == []
+
+
+def test_every_page_and_file_of_docs_is_built(site: Path) -> None:
+    docs = ROOT / "docs"
+    files = [p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file() and p.name != ".generated"]
+    assert any(f.endswith(".md") for f in files) and any(f.endswith(".csv") for f in files)
+    expected = [page_url(f) if f.endswith(".md") else f for f in files]
+    assert [f for f in expected if f is not None and not resolves(site, f)] == []
 
 
 def test_measure_texts_match_the_data(site: Path, plan: Plan) -> None:
