@@ -3,13 +3,15 @@
 scripts/build_zensical.py builds the real plan (1×) into a temporary folder with the pinned
 Zensical of .venv-zensical (`make test` installs it); these tests check that build: every URL of
 the ledger, every measure's text, what the hook would set, no other host, and search in Chromium
-with queries read from the data. A fixture plan with a redirect and a withdrawal checks those pages.
+with queries read from the data. The fixture plan checks redirect and withdrawal pages and markup in texts.
 Without .venv-zensical the tests skip, unless CI=true: then they fail.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import posixpath
 import re
 import subprocess
 import sys
@@ -28,7 +30,7 @@ from plansite.render import site_description
 from plansite.urls import page_url, url_of
 from plansite.validate import load_plan
 from tests.plantools import ROOT, read_html
-from tests.projectcopy import add_change, browse, copy_project, delete_measure
+from tests.projectcopy import browse, copy_project, delete_measure
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -166,23 +168,29 @@ def test_no_page_names_another_host(site: Path) -> None:
         assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, asset
 
 
-def test_redirect_and_withdrawn_pages(tmp_path: Path) -> None:
-    """A fixture plan whose measure 2 was published, then dropped: its URL redirects, as in MkDocs."""
+def test_fixture_plan_redirects_withdrawals_and_markup(tmp_path: Path) -> None:
+    """The fixture plan: a redirected and a withdrawn URL (data/url-changes.yaml), and a measure
+    text full of Markdown and HTML that must show as text, as in the MkDocs build."""
     _require_zensical()
     project = copy_project(tmp_path / "project")
     data = project / "data"
-    (data / LEDGER).write_text((data / LEDGER).read_text(encoding="utf-8") + "/measures/99/\n", encoding="utf-8")
-    delete_measure(data, 2)
-    add_change(data, {"url": "/measures/2/", "redirect": "/measures/1/", "reason": "合并"})
-    add_change(data, {"url": "/measures/99/", "withdrawn": {"reason": "删除<b>", "text": "原文 <i>"}})
     done = build(tmp_path / "z", project)
     assert done.returncode == 0, done.stdout + done.stderr
     site = tmp_path / "z" / "site"
     assert [u for u in ledger_urls(data) if not resolves(site, u)] == []
-    redirect = (site / "measures" / "2" / "index.html").read_text(encoding="utf-8")
-    assert 'url=../1/' in redirect or 'url=../../measures/1/' in redirect, redirect
-    withdrawn = (site / "measures" / "99" / "index.html").read_text(encoding="utf-8")
-    assert "删除&lt;b&gt;" in withdrawn and "原文 &lt;i&gt;" in withdrawn
+    changes = yaml.safe_load((data / "url-changes.yaml").read_text(encoding="utf-8"))["changes"]
+    assert {"redirect", "withdrawn"} <= {key for change in changes for key in change}
+    for change in changes:
+        page = (site / change["url"].strip("/") / "index.html").read_text(encoding="utf-8")
+        if "redirect" in change:
+            target = posixpath.relpath(change["redirect"], change["url"]) + "/"
+            assert f'<meta http-equiv="refresh" content="0; url={target}">' in page, page
+        else:
+            assert html.escape(change["withdrawn"]["text"], quote=False) in page, page
+    plan = load_plan(data)
+    assert any("<script>" in m.text for m in plan.measures)
+    for measure in plan.measures:
+        assert read_html(site / url_of(measure) / "index.html", "measure-text").texts == [measure.text]
 
 
 def test_a_data_error_stops_before_zensical(tmp_path: Path) -> None:
