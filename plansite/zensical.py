@@ -4,7 +4,7 @@ Plain Python, no MkDocs or Zensical import. Zensical (0.0.x) reads mkdocs.yml bu
 what plansite/mkdocs_hook.py sets at build time is written into a generated config instead:
 
 - the nav from the data, the site's description, and `extra.plan` (the draft banner of overrides/);
-- site_name and copyright when mkdocs.yml leaves them to the data (the plan's title and office).
+- site_name and copyright: the plan's title and office (mkdocs.yml's site_name is a placeholder).
 
 What Zensical cannot take from any config is left out and listed in README ("Material's
 successor"): jieba words, the hidden search keywords, field boosts, topic order in plan order.
@@ -90,8 +90,7 @@ def _plugins(plugins: list[Any]) -> list[Any]:
 def config(plan: Plan, mkdocs: dict[str, Any]) -> dict[str, Any]:
     """Zensical's config: mkdocs.yml with what the hook would set filled in from the plan."""
     result = {k: v for k, v in mkdocs.items() if k not in DROPPED}
-    result["site_name"] = mkdocs.get("site_name") or plan.title
-    result["copyright"] = mkdocs.get("copyright") or plan.office
+    result["site_name"], result["copyright"] = plan.title, plan.office  # as the hook sets them, from the data
     result["site_description"] = mkdocs.get("site_description") or site_description(plan)
     result["nav"] = mkdocs.get("nav") or site_nav(plan)
     if not result.get("site_url"):

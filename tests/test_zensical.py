@@ -109,12 +109,11 @@ def test_config_carries_what_the_hook_sets(plan: Plan) -> None:
 
 def test_config_keeps_what_mkdocs_yml_says(plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: 'a: b # c'\nsite_description: given\nsite_url: !ENV [PLANSITE_TEST_URL, null]\n"
-        "copyright: \"!ENV x\"\nhooks: [h.py]\n", encoding="utf-8")
+        "site_name: 方案\nsite_description: 'a: b # c'\nsite_url: !ENV [PLANSITE_TEST_URL, null]\n"
+        "extra: {note: \"!ENV x\"}\nhooks: [h.py]\n", encoding="utf-8")
     monkeypatch.setenv("PLANSITE_TEST_URL", "https://example.gov.cn/plan/")
     settings = zensical.config(plan, zensical.read_mkdocs_config(tmp_path / "mkdocs.yml"))
-    shown = (settings["site_name"], settings["site_description"], settings["copyright"])
-    assert shown == ("a: b # c", "given", "!ENV x")
+    assert (settings["site_description"], settings["extra"]["note"]) == ("a: b # c", "!ENV x")
     assert settings["site_url"] == "https://example.gov.cn/plan/"
     monkeypatch.delenv("PLANSITE_TEST_URL")
     settings = zensical.config(plan, zensical.read_mkdocs_config(tmp_path / "mkdocs.yml"))
@@ -122,8 +121,8 @@ def test_config_keeps_what_mkdocs_yml_says(plan: Plan, tmp_path: Path, monkeypat
     assert yaml.safe_load(yaml.safe_dump(settings, allow_unicode=True)) == settings  # what prepare() writes
 
 
-def test_site_name_and_copyright_default_to_the_plan(plan: Plan) -> None:
-    settings = zensical.config(plan, {"theme": {"name": "material"}})
+def test_site_name_and_copyright_come_from_the_plan(plan: Plan) -> None:
+    settings = zensical.config(plan, {"site_name": "方案", "copyright": "x", "theme": {"name": "material"}})
     assert (settings["site_name"], settings["copyright"]) == (plan.title, plan.office)
 
 
