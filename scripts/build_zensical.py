@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.zensical}: no such command (make .venv-zensical installs it from requirements-zensical.txt)",
               file=sys.stderr)
         return 1
+    if problem := zensical.out_problem(root, out):
+        print(f"--out {out}: {problem}; nothing was written.", file=sys.stderr)
+        return 1
     try:
         plan, report = generate(Project(root, site_url=os.environ.get("SITE_URL", "")))
     except PlanError as err:

@@ -29,7 +29,7 @@ from plansite.model import Plan
 from plansite.render import site_description
 from plansite.urls import page_url, url_of
 from plansite.validate import load_plan
-from tests.plantools import ROOT, read_html
+from tests.plantools import ROOT, read_html, snapshot
 from tests.projectcopy import browse, copy_project, delete_measure
 
 if TYPE_CHECKING:
@@ -214,6 +214,35 @@ def test_a_broken_link_stops_the_strict_build(tmp_path: Path) -> None:
     assert "notes.md:3:5" in shown and "page does not exist" in shown, shown
     assert "notes.md:3:30" in shown and "anchor does not exist" in shown, shown
     assert "Traceback" not in shown and "zensical build --strict failed" in shown
+
+
+@pytest.mark.parametrize(("out", "problem"), [
+    (".", "is the project"),
+    ("..", "is a folder holding the project"),
+    ("docs/z", "is inside docs/, which the build reads"),
+    ("data", "is inside data/, which the build reads"),
+    ("stranger", "holds files this script did not make"),
+])
+def test_out_folder_that_would_lose_files_is_refused(tmp_path: Path, out: str, problem: str) -> None:
+    _require_zensical()
+    project = copy_project(tmp_path / "project")
+    (project / "stranger").mkdir()
+    (project / "stranger" / "docs").mkdir()
+    before = snapshot(tmp_path)
+    done = build(project / out, project)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"--out {(project / out).resolve()}: {problem}"), done.stderr
+    assert done.stderr.endswith("; nothing was written.\n") and snapshot(tmp_path) == before
+
+
+def test_a_second_build_into_the_same_folder(tmp_path: Path) -> None:
+    _require_zensical()
+    project = copy_project(tmp_path / "project")
+    assert build(tmp_path / "z", project).returncode == 0
+    (project / "docs" / "notes.md").write_text("# 说明\n", encoding="utf-8")
+    done = build(tmp_path / "z", project)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "z" / "site" / "notes" / "index.html").is_file()
 
 
 # --------------------------------------------------------------------------- search in Chromium
