@@ -4,11 +4,14 @@
 # make check  - validate data/ only and list every alias that was resolved
 # make bench  - the scale benchmark (README, "Performance")
 # make example - the example project with fictitious progress reports, built into build/example/site
+# make zensical - the same site built with Zensical into site-zensical/site/ (README, "Material's successor")
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Material prints an end-of-life banner for MkDocs 2; we pin mkdocs<2.
+# Material prints on every mkdocs run that it reaches end of life on 2027-05-05 and that Zensical is its
+# successor. This hides that notice on purpose; README ("Material's successor") says so, and how the
+# same site builds with Zensical today (make zensical, tests/test_zensical.py).
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -68,3 +71,22 @@ bench: $(BIN)/.installed
 
 clean:
 	rm -rf site site.new site.old $(VENV)
+
+# Zensical, Material's successor, in its own venv so that .venv's pinned MkDocs and Material stay as they are.
+ZENSICAL_VENV := .venv-zensical
+
+$(ZENSICAL_VENV)/.installed: requirements-zensical.txt
+	$(PYTHON) -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-zensical.txt
+	touch $@
+
+.PHONY: zensical
+zensical: $(BIN)/.installed $(ZENSICAL_VENV)/.installed
+	$(BIN)/python scripts/build_zensical.py
+
+test: $(ZENSICAL_VENV)/.installed   # tests/test_zensical.py builds with it
+
+.PHONY: clean-zensical
+clean: clean-zensical
+clean-zensical:
+	rm -rf site-zensical $(ZENSICAL_VENV)
