@@ -26,7 +26,7 @@ from plansite.model import Plan
 from plansite.pipeline import Project, generate
 from plansite.problems import PlanError
 from plansite.progress_pages import INDEX as PROGRESS_INDEX
-from plansite.render import site_description, site_nav
+from plansite.render import site_description, site_nav, theme_extra
 from plansite.urls import url_of
 
 log = logging.getLogger("mkdocs.hooks.plansite")
@@ -59,15 +59,7 @@ def on_config(config: Any) -> Any:
         for word in search.jieba_words(plan):
             jieba.add_word(word)
     _order_topics(config, plan)
-    config.extra["plan"] = {
-        "title": plan.full_title,
-        "draft": plan.is_draft,
-        "status": plan.status,
-        "email": plan.consultation.email if plan.consultation else "",
-        "office": plan.office,  # the footer (overrides/partials/footer.html): issuer and contact
-        "contact": plan.consultation.contact if plan.consultation else "",
-        "phone": plan.consultation.phone if plan.consultation else "",
-    }
+    config.extra["plan"] = theme_extra(plan)
     return config
 
 

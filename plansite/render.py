@@ -177,6 +177,15 @@ def site_description(plan: Plan) -> str:
     return f"{plan.full_title}{status}：全文、逐条措施、责任单位与搜索"
 
 
+def theme_extra(plan: Plan) -> dict[str, Any]:
+    """What the theme overrides read as `config.extra.plan`: the banner (overrides/main.html) and
+    the footer's issuer and contact (overrides/partials/footer.html)."""
+    c = plan.consultation
+    return {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
+            "email": c.email if c else "", "office": plan.office,
+            "contact": c.contact if c else "", "phone": c.phone if c else ""}
+
+
 def site_nav(plan: Plan) -> list[dict[str, Any]]:
     """A small navigation: home, each part with its sections, and the indexes.
 

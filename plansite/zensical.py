@@ -24,11 +24,14 @@ from typing import Any
 import yaml
 
 from .model import Plan
-from .render import site_description, site_nav
+from .render import site_description, site_nav, theme_extra
 
 CONFIG_NAME = "zensical.yml"  # not .toml: Zensical reads any other name as mkdocs.yml
 SEARCH_WORKER = Path("assets", "javascripts", "workers", "plansite-search.js")
 SEARCH_PARTIAL = Path("partials", "plansite-search.html")
+# Material's search dialog with an accessible name (overrides/partials/search.html): Zensical's search is
+# another component (a button opening a dialog in a shadow root), which this override would replace.
+SEARCH_DIALOG = Path("partials", "search.html")
 MANIFEST = ".generated"  # the generator's own bookkeeping in docs/, not a page
 # Options of mkdocs.yml that Zensical would drop or refuse; left out so the config says what it does.
 DROPPED = ("hooks",)
@@ -63,12 +66,6 @@ def read_mkdocs_config(path: Path) -> dict[str, Any]:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}  # _Loader is a SafeLoader
 
 
-def plan_extra(plan: Plan) -> dict[str, Any]:
-    """What overrides/main.html reads as `config.extra.plan` (the hook sets the same)."""
-    return {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
-            "email": plan.consultation.email}
-
-
 def _plugin(entry: Any) -> tuple[str, dict[str, Any]]:
     if isinstance(entry, str):
         return entry, {}
@@ -96,7 +93,7 @@ def config(plan: Plan, mkdocs: dict[str, Any]) -> dict[str, Any]:
     if not result.get("site_url"):
         result.pop("site_url", None)
     result["docs_dir"], result["site_dir"] = "docs", "site"
-    result["extra"] = {**(mkdocs.get("extra") or {}), "plan": plan_extra(plan)}
+    result["extra"] = {**(mkdocs.get("extra") or {}), "plan": theme_extra(plan)}
     if mkdocs.get("plugins"):
         result["plugins"] = _plugins(mkdocs["plugins"])
     return result
@@ -138,6 +135,7 @@ def prepare(plan: Plan, root: Path, out: Path) -> Path:
         shutil.rmtree(theme, ignore_errors=True)
         shutil.copytree(root / custom, theme)
         (theme / SEARCH_WORKER).unlink(missing_ok=True)
+        (theme / SEARCH_DIALOG).unlink(missing_ok=True)
         if (theme / SEARCH_PARTIAL).is_file():
             (theme / SEARCH_PARTIAL).write_text(
                 "{#- Zensical: its own search worker; the site's (plansite-search.js) is left out. -#}\n",

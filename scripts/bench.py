@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from plansite.pipeline import Project, generate  # noqa: E402
 from plansite.progress import parse_period  # noqa: E402
-from plansite.render import page_path, site_description, site_nav  # noqa: E402
+from plansite.render import page_path, site_description, site_nav, theme_extra  # noqa: E402
 from plansite.validate import load_plan  # noqa: E402
 from plansite.write import read_manifest  # noqa: E402
 
@@ -319,10 +319,7 @@ def floor_build(root: Path) -> dict[str, float]:
     text = re.sub(r"^extra:\n(?:[ #].*\n)+", "", text, flags=re.MULTILINE)  # set below, with the hook's part
     if hooks != 1 or re.search(r"^(nav|extra)\s*:", text, re.MULTILINE):
         raise RuntimeError("the floor expects mkdocs.yml to name one hook, no nav, and extra only as one block")
-    extra = {"plan": {"title": plan.full_title, "draft": plan.is_draft, "status": plan.status,
-                      "email": plan.consultation.email if plan.consultation else "", "office": plan.office,
-                      "contact": plan.consultation.contact if plan.consultation else "",
-                      "phone": plan.consultation.phone if plan.consultation else ""}}
+    extra = {"plan": theme_extra(plan)}
     hooked = {"site_description": site_description(plan), "nav": site_nav(plan), "extra": extra}
     text += "\n" + yaml.dump(hooked, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     (root / "mkdocs-floor.yml").write_text(text, encoding="utf-8")

@@ -5,8 +5,9 @@
 
 Copies this repository's generator, templates and theme with the fixture data of
 tests/fixtures/progress/data (示例区: four units, two half-years of reports) into --out, marks it as
-an example (the site name, the footer and a notice on every progress section), and builds it with
-`mkdocs build --strict` into <out>/site. Nothing in data/, docs/ or site/ is touched.
+an example (the plan's title, hence the site name on every page, and a notice on every
+progress section), and builds it with `mkdocs build --strict` into <out>/site. Nothing in data/,
+docs/ or site/ is touched.
 """
 
 from __future__ import annotations
@@ -43,11 +44,14 @@ def prepare(out: Path) -> None:
     shutil.copytree(EXAMPLE_DATA, out / "data")
     statuses = out / "data" / "progress" / "statuses.yaml"
     statuses.write_text(statuses.read_text(encoding="utf-8") + f"example: {NOTICE}\n", encoding="utf-8")
-    config = out / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^site_name: (.*)$", lambda m: f"site_name: 【示例·虚构数据】{m.group(1)}", text, count=1)
-    text = re.sub(r"(?m)^copyright: .*$", f"copyright: {NOTICE}", text, count=1)
-    config.write_text(text, encoding="utf-8")
+    # The site's name is the plan's title (the hook sets it from the data): mark the title itself,
+    # so that the header and every page's <title> say it is an example.
+    plan = out / "data" / "plan.yaml"
+    text, marked = re.subn(r"(?m)^title: (.*)$", lambda m: f"title: 【示例·虚构数据】{m.group(1)}",
+                           plan.read_text(encoding="utf-8"), count=1)
+    if not marked:
+        raise SystemExit(f"{plan}: no 'title:' line to mark as an example")
+    plan.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,3 +43,13 @@ def browser() -> Iterator[Browser]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script (node_modules/, installed by `make test` with npm ci from the pinned lock file)."""
+    from tests.axe import AXE, ROOT
+
+    if not AXE.is_file():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci` (make test does)", pytrace=False)
+    return AXE.read_text(encoding="utf-8")

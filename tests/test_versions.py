@@ -510,7 +510,9 @@ def test_a_deleted_measure_needs_a_reason_and_merged_into_must_exist(final_data:
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_history_and_changes_pages_in_the_browser(versioned: dict[str, Any], browser: Any, width: int,
-                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+                                                  tmp_path_factory: pytest.TempPathFactory, axe_source: str) -> None:
+    from tests.axe import axe_violations
+
     shots = tmp_path_factory.mktemp("version-screenshots")
     with browse(versioned["site"], browser, viewport={"width": width, "height": 900}) as (base, page):
         for url in (f"versions/{FINAL}/changes/", "measures/8/history/", "consultation/", "measures/4/",
@@ -519,6 +521,8 @@ def test_history_and_changes_pages_in_the_browser(versioned: dict[str, Any], bro
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{url} scrolls sideways at {width}px"
             page.screenshot(path=str(shots / f"{url.strip('/').replace('/', '_')}-{width}.png"), full_page=True)
+            violations = axe_violations(page, axe_source)
+            assert not violations, f"{url} at {width}px: WCAG 2.1 A/AA violations:\n" + "\n".join(violations[:40])
         page.goto(base + "consultation/")  # the table of comments: a table on a desk, one card a comment on a phone
         labels = page.locator("table.consultation-outcome td").first.evaluate(
             "e => [getComputedStyle(e).display, getComputedStyle(e, '::before').content]")

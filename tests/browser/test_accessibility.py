@@ -7,38 +7,13 @@ with `npm ci` into node_modules/ (no network at test time).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
+from tests.axe import axe_violations
 from tests.browser.conftest import search
 from tests.browser.test_pages import PAGES, WIDTHS
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci` (make test does)", pytrace=False)
-    return AXE.read_text(encoding="utf-8")
-
-
-def axe_violations(reader: Page, source: str) -> list[str]:
-    """Every WCAG 2.1 A/AA violation axe finds on the page, one line each (rule, element, summary)."""
-    reader.add_script_tag(content=source)
-    found = reader.evaluate(
-        """async (tags) => {
-          const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
-          return result.violations.flatMap(v => v.nodes.map(n =>
-            `${v.id}: ${n.target.join(" ")}: ${(n.failureSummary || "").split("\\n").slice(1, 2).join("").trim()}`))
-        }""",
-        WCAG,
-    )
-    return list(found)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_example
 
+from tests.axe import axe_violations
+
 PAGES = {
     "progress": "/progress/",
     "progress-report": "/progress/2023-H2/",
@@ -46,7 +48,7 @@ def reader(example_site: Path, browser: Browser) -> Iterator[tuple[str, Page]]:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
 def test_progress_pages_fit_and_say_they_are_an_example(reader: tuple[str, Page], screenshot_dir: Path,
-                                                        name: str, width: str) -> None:
+                                                        axe_source: str, name: str, width: str) -> None:
     base, page = reader
     w, h = WIDTHS[width]
     page.set_viewport_size({"width": w, "height": h})
@@ -56,7 +58,8 @@ def test_progress_pages_fit_and_say_they_are_an_example(reader: tuple[str, Page]
     assert overflow <= 1, f"{PAGES[name]} is {overflow}px wider than a {w}px screen"
     assert "示例·虚构数据" in page.title()
     assert "虚构数据" in page.locator(".admonition.warning").first.inner_text()
-    assert "均为虚构数据" in page.locator(".md-footer").inner_text()
+    violations = axe_violations(page, axe_source)
+    assert not violations, f"{PAGES[name]} at {w}px: WCAG 2.1 A/AA violations:\n" + "\n".join(violations[:40])
 
 
 def test_the_overview_chart_and_its_table_agree(reader: tuple[str, Page]) -> None:
