@@ -272,12 +272,21 @@ PLAN_SCHEMA: dict[str, Any] = {
 # --- CSV ----------------------------------------------------------------------
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula (=HYPERLINK(…), +1, @SUM) starts with ' instead."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _csv(columns: dict[str, str], rows: list[tuple[Any, ...]]) -> bytes:
-    """CSV for Excel: UTF-8 with a byte order mark, CRLF line ends, every text field as is."""
+    """CSV for Excel: UTF-8 with a byte order mark, CRLF line ends, every text field as is, except that a
+    text Excel or WPS would run as a formula (it starts with = + - @) starts with ' (OWASP's advice)."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows(tuple(neutralise(v) if isinstance(v, str) else v for v in row) for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 

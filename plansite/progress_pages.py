@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from . import charts
-from .exports import DATA_DIR, JOIN, _csv
+from .exports import DATA_DIR, JOIN, _csv, neutralise
 from .model import ROLE_LABELS, ROLES, Measure, Part, Plan, Unit
 from .progress import UNREPORTED, UNREPORTED_SLUG, Assignment, Entry, Period, Progress, Tally
 from .urls import url_of
@@ -26,14 +26,6 @@ if TYPE_CHECKING:
     from .render import Outputs, Renderer
 
 INDEX = "progress/index.md"
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A text cell that a spreadsheet would run as a formula (=HYPERLINK(…), +1, @SUM) starts with ' instead."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
 
 def period_path(period: Period) -> str:
     return f"progress/{period.key}.md"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 
 from .exports import tasks_path
 from .ledger import History, _redirect_path, _withdrawn_path
@@ -18,9 +19,18 @@ from .urls import page_path
 _DOC_PATH = re.compile(r"'([^'\s]+\.(?:md|html))'")
 
 
+# Pages made from the plan's header (title, notice, preamble), and pages made from the whole plan.
+HEADER_PAGES = ("index.md", "consultation.md")
+WHOLE_PLAN_PAGES = ("fulltext.md", "sitemap.md", "matrix.md", "topics.md", "parts/index.md", "units/index.md")
+
+
 def origins(plan: Plan, history: History | None = None) -> dict[str, str]:
-    """docs path -> 'data/parts/2.yaml:14:9 (measure 7)', for every page made from one item."""
-    found: dict[str, str] = {}
+    """docs path -> 'data/parts/2.yaml:14:9 (measure 7)', for every page made from one item, and the
+    data folder's plan.yaml (or the whole folder) for the pages made from the header or the whole plan."""
+    folder = PurePosixPath(plan.parts[0].where.file).parent.parent if plan.parts else PurePosixPath("data")
+    found: dict[str, str] = {path: f"{folder / 'plan.yaml'} (the plan's header and preamble)" for path in HEADER_PAGES}
+    found.update((path, f"{folder}/ (the whole plan: plan.yaml, parts/*.yaml, units.yaml)")
+                 for path in WHOLE_PLAN_PAGES)
     for part in plan.parts:
         found[page_path(part)] = f"{part.where} (part {part.id})"
     for section in plan.sections:

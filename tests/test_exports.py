@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -204,6 +205,27 @@ def test_csv_keeps_markup_and_quotes_as_text() -> None:
     assert rows[1]["text"] == ("标记不生效:*星号*、_下划线_、[方括号](x)、<script>alert(1)</script>、a|b、# 井号、"
                                "{: .cls }、&amp;。")
     assert rows[0]["lead"] == "区司法局、区教育局"  # 区为教育局 read as 区教育局
+
+
+def test_csv_cells_never_run_as_formulas(tmp_path: Path) -> None:
+    """A text Excel or WPS would run as a formula starts with ' in every CSV file; the others as written."""
+    from tests.plantools import make_data
+
+    data = make_data(tmp_path)
+    part = data / "parts" / "2.yaml"
+    text = part.read_text(encoding="utf-8")
+    first = re.search(r"(?m)^( +text: )(.*)$", text)
+    assert first
+    hostile = '=HYPERLINK("http://evil.example/","点我")'
+    part.write_text(text[:first.start(2)] + "'" + hostile.replace("'", "''") + "'" + text[first.end(2):],
+                    encoding="utf-8")
+    plan = load_plan(data)
+    files = data_files(plan)
+    rows = list(csv.DictReader(io.StringIO(files["data/measures.csv"].decode("utf-8-sig"), newline="")))
+    assert rows[0]["text"] == "'" + hostile
+    assert all(cell[:1] not in "=+-@" for name in ("measures.csv", "units.csv", "matrix.csv")
+               for row in csv.reader(io.StringIO(files[f"data/{name}"].decode("utf-8-sig"), newline=""))
+               for cell in row if cell)
 
 
 def test_data_page_documents_every_column() -> None:

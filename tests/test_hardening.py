@@ -267,3 +267,16 @@ def test_names_are_one_line_and_other_keys_are_treated_as_text(tmp_path: Path) -
         "data/x.yaml:3:10: 'summary' contains the invisible character U+200B ZERO WIDTH SPACE after 'a' "
         "(delete it; it often comes from copying out of a PDF or a web page)",
     ]
+
+
+def test_warnings_about_whole_plan_pages_name_the_plan_files(tmp_path: Path) -> None:
+    from plansite.provenance import locate, origins
+    from plansite.validate import load_plan
+    from tests.plantools import make_data
+
+    known = origins(load_plan(make_data(tmp_path)))
+    home = locate("Doc file 'index.md' contains a link 'x.md'", known)
+    assert home.endswith("\n  this page is made from data/plan.yaml (the plan's header and preamble)")
+    full = locate("Doc file 'fulltext.md' contains a link 'x.md'", known)
+    assert full.endswith("\n  this page is made from data/ (the whole plan: plan.yaml, parts/*.yaml, units.yaml)")
+    assert locate("Doc file 'notes.md' contains a link 'x.md'", known) == "Doc file 'notes.md' contains a link 'x.md'"
