@@ -508,6 +508,7 @@ def test_a_deleted_measure_needs_a_reason_and_merged_into_must_exist(final_data:
 # --- in the browser ----------------------------------------------------------------------
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390])
 def test_history_and_changes_pages_in_the_browser(versioned: dict[str, Any], browser: Any, width: int,
                                                   tmp_path_factory: pytest.TempPathFactory, axe_source: str) -> None:
