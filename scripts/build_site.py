@@ -243,21 +243,31 @@ def _locate(messages: list[str], root: Path) -> list[str]:
     return [provenance.locate(message, origins) for message in messages]
 
 
+def _count_pages(config_file: Path) -> int:
+    """About how many pages docs_dir holds (its Markdown files)."""
+    named = re.search(r"^docs_dir:\s*['\"]?([^'\"#\s]+)", config_file.read_text(encoding="utf-8"), re.MULTILINE)
+    docs = config_file.parent / (named.group(1) if named else "docs")
+    return sum(name.endswith(".md") for _top, _dirs, names in os.walk(docs) for name in names)
+
+
 def build_site(config_file: Path, site: Path, shards: int | None = None) -> int:
     """Build the whole site into `site` (removed first); 0 on success, 1 after printing why not.
 
-    `shards` None: one a core, or one for a small plan."""
-    from mkdocs.config import load_config
-
-    config = load_config(str(config_file), site_dir=str(site))
-    pages = [(f.src_uri, f.abs_src_path) for f in config_files(config).documentation_pages()]
+    `shards` None: one a core, or one for a small plan (counted without loading MkDocs, so that a
+    small plan's build costs what `mkdocs build --strict` costs)."""
     if shards is None:
-        shards = (os.cpu_count() or 1) if len(pages) >= MIN_PAGES_TO_SHARD else 1
-    shards = max(1, min(shards, len(pages)))
+        small = _count_pages(config_file) < MIN_PAGES_TO_SHARD
+        shards = 1 if small else (os.cpu_count() or 1)
     shutil.rmtree(site, ignore_errors=True)
     if shards == 1:
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "--site-dir", str(site)]
         return subprocess.run(command).returncode
+
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), site_dir=str(site))
+    pages = [(f.src_uri, f.abs_src_path) for f in config_files(config).documentation_pages()]
+    shards = min(shards, len(pages))
     lists = partition(pages, shards)
     dirs = [site] + [site.with_name(f"{site.name}.shard{k}") for k in range(1, shards)]
     with tempfile.TemporaryDirectory(prefix="build_site.") as work:

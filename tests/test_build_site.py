@@ -35,9 +35,9 @@ def single(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=project, env=_env(), capture_output=True, text=True)
 
 
-def parallel(project: Path, site: Path, shards: int = 2) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, str(project / "scripts" / "build_site.py"), "--shards", str(shards),
-               "--site-dir", str(site)]
+def parallel(project: Path, site: Path, shards: int | None = 2) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(project / "scripts" / "build_site.py"), "--site-dir", str(site)]
+    command += ["--shards", str(shards)] if shards else []
     return subprocess.run(command, cwd=project, env=_env(), capture_output=True, text=True)
 
 
@@ -83,6 +83,16 @@ def test_parallel_build_is_the_single_build(tmp_path: Path, data: Path | None) -
     assert not list(tmp_path.glob("two.shard*"))
     assert_same_site(tmp_path / "one", tmp_path / "two")
     assert len(_LOC.findall((tmp_path / "two" / "sitemap.xml").read_text(encoding="utf-8"))) > 10
+
+
+def test_a_small_plan_builds_in_one_process(tmp_path: Path) -> None:
+    project = project_with(tmp_path, None)
+    assert single(project, tmp_path / "one").returncode == 0
+    assert build_site._count_pages(project / "mkdocs.yml") < build_site.MIN_PAGES_TO_SHARD
+    done = parallel(project, tmp_path / "two", shards=None)
+    assert done.returncode == 0, done.stderr
+    assert "shards" not in done.stderr and "Documentation built in" in done.stderr
+    assert_same_site(tmp_path / "one", tmp_path / "two")
 
 
 def _across(project: Path, note: str) -> str:
