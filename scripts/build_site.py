@@ -226,6 +226,21 @@ def config_files(config: Any) -> Any:
     return get_files(config)
 
 
+def _wait(jobs: list[subprocess.Popen[bytes]]) -> list[int]:
+    """The shards' exit codes; once one fails, the others are stopped (their work would be thrown away)."""
+    running = {job.pid: job for job in jobs}
+    while running:
+        pid, status = os.wait()
+        job = running.pop(pid, None)
+        if job is None:
+            continue
+        job.returncode = os.waitstatus_to_exitcode(status)
+        if job.returncode:
+            for other in running.values():
+                other.terminate()
+    return [job.wait() for job in jobs]
+
+
 def _locate(messages: list[str], root: Path) -> list[str]:
     """Each message with the place in data/ its page is made from (as the hook does for MkDocs')."""
     from plansite import provenance
@@ -278,10 +293,11 @@ def build_site(config_file: Path, site: Path, shards: int | None = None) -> int:
                    "report": str(Path(work) / f"{k}.json")}
             (Path(work) / f"{k}.job").write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
             jobs.append(subprocess.Popen([sys.executable, __file__, "--shard", str(Path(work) / f"{k}.job")]))
-        codes = [job.wait() for job in jobs]
+        codes = _wait(jobs)
         try:
             if any(codes):
-                print(f"the strict build failed (shards: {codes}); {site} was not made", file=sys.stderr)
+                failed = ", ".join(str(k + 1) for k, code in enumerate(codes) if code > 0) or "stopped"
+                print(f"the strict build failed (shard {failed} of {shards}); {site} was not made", file=sys.stderr)
                 shutil.rmtree(site, ignore_errors=True)
                 return 1
             reports = [json.loads((Path(work) / f"{k}.json").read_text(encoding="utf-8")) for k in range(shards)]
