@@ -226,14 +226,17 @@ def config_files(config: Any) -> Any:
     return get_files(config)
 
 
-def _wait(jobs: list[subprocess.Popen[bytes]]) -> list[int]:
-    """The shards' exit codes; once one fails, the others are stopped (their work would be thrown away)."""
-    running = {job.pid: job for job in jobs}
+def _wait(jobs: list[subprocess.Popen[bytes]], took: list[float]) -> list[int]:
+    """The shards' exit codes, and in `took` when each ended; once one fails, the others are stopped
+    (their work would be thrown away)."""
+    running, started = {job.pid: job for job in jobs}, time.monotonic()
+    took[:] = [0.0] * len(jobs)
     while running:
         pid, status = os.wait()
         job = running.pop(pid, None)
         if job is None:
             continue
+        took[jobs.index(job)] = time.monotonic() - started
         job.returncode = os.waitstatus_to_exitcode(status)
         if job.returncode:
             for other in running.values():
@@ -293,7 +296,8 @@ def build_site(config_file: Path, site: Path, shards: int | None = None) -> int:
                    "report": str(Path(work) / f"{k}.json")}
             (Path(work) / f"{k}.job").write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
             jobs.append(subprocess.Popen([sys.executable, __file__, "--shard", str(Path(work) / f"{k}.job")]))
-        codes = _wait(jobs)
+        took: list[float] = []
+        codes = _wait(jobs, took)
         try:
             if any(codes):
                 failed = ", ".join(str(k + 1) for k, code in enumerate(codes) if code > 0) or "stopped"
@@ -312,9 +316,9 @@ def build_site(config_file: Path, site: Path, shards: int | None = None) -> int:
         finally:
             for folder in dirs[1:]:
                 shutil.rmtree(folder, ignore_errors=True)
-    sizes = ", ".join(str(len(pages)) for pages in lists)
-    print(f"INFO    -  Built {len(pages)} pages in {shards} shards ({sizes}) in {time.monotonic() - started:.2f} s",
-          file=sys.stderr)
+    sizes = ", ".join(f"{len(mine)} in {seconds:.1f} s" for mine, seconds in zip(lists, took, strict=True))
+    total = time.monotonic() - started
+    print(f"INFO    -  Built {len(pages)} pages in {shards} shards ({sizes}), merged: {total:.2f} s", file=sys.stderr)
     return 0
 
 
