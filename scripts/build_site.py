@@ -19,8 +19,11 @@ resolve as in a single build), into its own folder. Then:
 
 Measure pages carry tags: they stay in one shard with the tags listing (topics.md). The result is
 the site a single `mkdocs build --strict` makes, file for file (tests/test_build_site.py).
-Nothing is left behind on failure but the shard folders' removal; the caller swaps the finished
-folder in (scripts/swap_site.py).
+On failure neither the site folder nor any shard folder is left behind; the caller swaps the
+finished folder in (scripts/swap_site.py). Each shard is MkDocs run in process (`--shard JOB`, an
+internal option): its own pages stay included, the others are marked excluded in an `on_files`
+handler registered before the plugins', which is what `exclude_docs` does without matching
+thousands of patterns.
 """
 
 from __future__ import annotations
