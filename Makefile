@@ -26,11 +26,13 @@ check: $(BIN)/.installed
 	$(BIN)/python scripts/generate_pages.py --check
 
 # The site is built into site.new/ and swapped in only when the whole strict build succeeded:
-# a failure (bad data, a warning) leaves the published site/ exactly as it was.
+# a failure (bad data, a warning) leaves the published site/ exactly as it was. The strict build
+# runs as one `mkdocs build --strict` a core over disjoint shards of the pages, merged
+# (scripts/build_site.py; README, "Performance").
 build: $(BIN)/.installed
 	$(BIN)/python scripts/generate_pages.py
 	rm -rf site.new
-	$(BIN)/mkdocs build --strict --site-dir site.new || { rm -rf site.new; exit 1; }
+	$(BIN)/python scripts/build_site.py --site-dir site.new || { rm -rf site.new; exit 1; }
 	$(BIN)/python scripts/swap_site.py site.new site
 
 serve: $(BIN)/.installed

@@ -10,8 +10,9 @@ and display numbers offset, unit slugs suffixed -k and every unit spelling
 suffixed -k, so pages and units grow N times; topics are shared). Then it
 times generate (in process, through the library), a second generate on
 unchanged data that renders and compares every page (which must write
-nothing) and `mkdocs build --strict` (a subprocess of this venv's mkdocs, with
-its peak RSS; as in `make build`, its hook finds docs/ current and only
+nothing) and the full strict build as `make build` runs it (scripts/build_site.py:
+`mkdocs build --strict` in one shard a core, merged; a subprocess of this venv, with the
+peak RSS of its largest process; its hook finds docs/ current and only
 loads and validates the data: that part is timed in process as "hook s" and
 counted in the generator's share), and prints a table and each target with
 PASS/FAIL. Once, the --naive-scale plan is also built with
@@ -19,7 +20,8 @@ every measure and unit page in the nav, to show what the small nav saves.
 Once, the --floor-scale plan is built as a theme floor: every generated page
 cut to one heading and one line (front matter kept) and no hook, built with
 our mkdocs.yml, nav and banner, and again with Material's defaults: what
-MkDocs and the theme cost before any content or generator.
+MkDocs and the theme cost before any content or generator. The full build at that
+scale, divided by the floor with our config, is the floor ratio (target <= 1.5).
 """
 
 from __future__ import annotations
@@ -51,8 +53,9 @@ from plansite.write import read_manifest  # noqa: E402
 
 ROLES = ("lead", "participating", "responsible")
 
-# Targets (benchmark targets, not test assertions).
-MAX_BUILD_S_AT_100 = 60.0
+# Targets (benchmark targets, not test assertions). The full build at 100x is held against the
+# theme floor measured in the same run (issue 16: MkDocs 1.x and Material cannot reach 60 s here).
+MAX_FLOOR_RATIO = 1.5
 MAX_GROWTH_10_TO_100 = 12.0
 MAX_GENERATOR_SHARE = 0.15
 MAX_RSS_MB_AT_100 = 1536.0
@@ -218,6 +221,12 @@ class Run:
     peak_rss_mb: float
     search_index_bytes: int
     unchanged_regenerate_writes: int
+    floor_s: float | None = None  # at the floor's scale: the theme floor with our config, same run
+    floor_ratio: float | None = None  # build_s / floor_s
+
+    @property
+    def search_bytes_per_measure(self) -> float:
+        return self.search_index_bytes / self.measures
 
 
 def mkdocs_command() -> str:
@@ -241,6 +250,23 @@ def mkdocs_build(root: Path, config: str = "mkdocs.yml") -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
+def site_build(root: Path) -> tuple[float, float]:
+    """The full strict build as `make build` runs it (scripts/build_site.py) into root/site: wall
+    seconds and the peak RSS in MB of its largest process (shards are its children)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    command = [sys.executable, str(ROOT / "scripts" / "build_site.py"), "-f", str(root / "mkdocs.yml"),
+               "--site-dir", str(root / "site")]
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(proc.pid, 0)  # includes the shards it waited for
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status):
+            log.seek(0)
+            raise RuntimeError(f"the build failed in {root}:\n{log.read().decode('utf-8', 'replace')[-4000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
 def run_scale(root: Path, scale: int, progress: bool = False) -> Run:
     project = make_project(root, scale, progress=progress)
     start = time.perf_counter()
@@ -252,7 +278,7 @@ def run_scale(root: Path, scale: int, progress: bool = False) -> Run:
     hook_s = time.perf_counter() - start
     if not current.current:
         raise RuntimeError(f"docs/ in {root} should be current after generating")
-    build_s, rss = mkdocs_build(root)
+    build_s, rss = site_build(root)
     index = root / "site" / "search" / "search_index.json"
     pages = sum(1 for rel in read_manifest(project.docs) if rel.endswith((".md", ".html")))
     return Run(scale, len(plan.measures), pages, round(generate_s, 3), round(hook_s, 3),
@@ -339,10 +365,13 @@ def targets(runs: list[Run]) -> list[tuple[str, bool | None, str]]:
     by_scale = {r.scale: r for r in runs}
     big, ten = by_scale.get(100), by_scale.get(10)
     shares = {r.scale: (r.generate_s + r.hook_generate_s) / r.total_s for r in runs}
-    per_measure = {r.scale: r.search_index_bytes / r.measures for r in runs}
+    per_measure = {r.scale: r.search_bytes_per_measure for r in runs}
+    floored = next((r for r in runs if r.floor_ratio is not None), None)
     return [
-        (f"full build at 100x <= {MAX_BUILD_S_AT_100:.0f} s", big and big.total_s <= MAX_BUILD_S_AT_100,
-         f"{big.total_s:.1f} s" if big else "not run"),
+        (f"full build within {MAX_FLOOR_RATIO}x of the theme floor (our config) at 100x",
+         floored.floor_ratio <= MAX_FLOOR_RATIO if floored and floored.scale == 100 and floored.floor_ratio else None,
+         f"{floored.scale}x: {floored.build_s:.1f} s / {floored.floor_s:.1f} s = {floored.floor_ratio:.2f}"
+         if floored and floored.floor_s else "not run"),
         (f"total time 10x -> 100x grows <= {MAX_GROWTH_10_TO_100:.0f}x",
          big and ten and big.total_s / ten.total_s <= MAX_GROWTH_10_TO_100,
          f"{big.total_s / ten.total_s:.2f}x" if big and ten else "not run"),
@@ -360,12 +389,13 @@ def targets(runs: list[Run]) -> list[tuple[str, bool | None, str]]:
 
 
 def table(runs: list[Run]) -> str:
-    head = ("scale", "measures", "pages", "generate s", "hook s", "build s", "total s", "peak RSS MB", "search KB",
-            "regen writes")
+    head = ("scale", "measures", "pages", "generate s", "hook s", "build s", "total s", "floor s", "build/floor",
+            "peak RSS MB", "search KB", "KB/measure", "regen writes")
     rows = [head] + [
         (f"{r.scale}x", str(r.measures), str(r.pages), f"{r.generate_s:.2f}", f"{r.hook_generate_s:.2f}",
-         f"{r.build_s:.2f}",
-         f"{r.total_s:.2f}", f"{r.peak_rss_mb:.0f}", f"{r.search_index_bytes / 1024:.0f}",
+         f"{r.build_s:.2f}", f"{r.total_s:.2f}",
+         f"{r.floor_s:.2f}" if r.floor_s else "-", f"{r.floor_ratio:.2f}" if r.floor_ratio else "-",
+         f"{r.peak_rss_mb:.0f}", f"{r.search_index_bytes / 1024:.0f}", f"{r.search_bytes_per_measure / 1024:.2f}",
          str(r.unchanged_regenerate_writes))
         for r in runs
     ]
@@ -412,8 +442,10 @@ def main(argv: list[str] | None = None) -> int:
             root = work / f"x{args.floor_scale}"
             ours = next((r for r in runs if r.scale == args.floor_scale), None) or run_scale(root, args.floor_scale)
             seconds = floor_build(root)
+            ours.floor_s, ours.floor_ratio = seconds["ours"], round(ours.build_s / seconds["ours"], 2)
             floor = {"scale": args.floor_scale, "pages": ours.pages, "build_s": seconds["ours"],
                      "defaults_build_s": seconds["defaults"], "ours_total_s": ours.total_s,
+                     "ours_build_s": ours.build_s, "ratio": ours.floor_ratio,
                      "ours_generate_s": ours.generate_s}
     finally:
         if args.keep:
@@ -432,8 +464,8 @@ def main(argv: list[str] | None = None) -> int:
               f"({1000 * floor['build_s'] / floor['pages']:.2f} ms a page)\n"
               f"  Material's defaults:            {floor['defaults_build_s']:.2f} s "
               f"({1000 * floor['defaults_build_s'] / floor['pages']:.2f} ms a page)\n"
-              f"  plus our generator's {floor['ours_generate_s']:.2f} s, against {floor['ours_total_s']:.2f} s "
-              f"for the real build")
+              f"  the full build ({floor['ours_build_s']:.2f} s) is {floor['ratio']:.2f}x the floor with our config;\n"
+              f"  plus our generator's {floor['ours_generate_s']:.2f} s, {floor['ours_total_s']:.2f} s in all")
     results = targets(runs)
     print()
     for name, ok, figure in results:
@@ -442,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {"runs": [asdict(r) for r in runs], "naive": naive, "floor": floor,
+                   "floor_s": floor and floor["build_s"], "floor_ratio": floor and floor["ratio"],
                    "targets": [{"target": n, "pass": ok, "figure": f} for n, ok, f in results]}
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0

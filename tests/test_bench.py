@@ -120,3 +120,21 @@ def test_progress_grows_with_the_plan(tmp_path: Path) -> None:
     departments = {slug for _, slug in pairs}
     assert entries == len(progress.entries) == 5 * len(pairs)
     assert len(progress.reports) == 5 * len(departments)
+
+
+def _run(scale: int, build_s: float, floor_s: float | None = None) -> bench.Run:
+    ratio = round(build_s / floor_s, 2) if floor_s else None
+    return bench.Run(scale, 68 * scale, 190 * scale, 1.0, 0.1, build_s, build_s + 1.0, 100.0, 1500 * 68 * scale, 0,
+                     floor_s, ratio)
+
+
+def test_floor_ratio_is_a_target_and_a_column() -> None:
+    within, beyond = _run(100, 90.0, 60.0), _run(100, 120.0, 60.0)
+    assert bench.targets([_run(10, 9.0), within])[0][1:] == (True, "100x: 90.0 s / 60.0 s = 1.50")
+    assert bench.targets([beyond])[0][1] is False
+    assert bench.targets([_run(10, 9.0, 4.0)])[0][1] is None  # shown, but the target is at 100x
+    assert bench.targets([_run(10, 9.0)])[0][1:] == (None, "not run")
+    lines = bench.table([_run(10, 9.0), beyond]).splitlines()
+    assert "build/floor" in lines[0] and "KB/measure" in lines[0]
+    assert lines[1].split()[7:9] == ["-", "-"] and lines[2].split()[7:9] == ["60.00", "2.00"]
+    assert lines[2].split()[11] == f"{1500 / 1024:.2f}"
