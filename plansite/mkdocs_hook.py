@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils.yaml import yaml_load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,15 +32,32 @@ from plansite.urls import url_of
 
 log = logging.getLogger("mkdocs.hooks.plansite")
 _built: dict[str, Plan] = {}  # the plan of the build under way, for on_post_build
+_run: dict[str, str] = {}  # "command": the mkdocs command this process runs (build, serve, gh-deploy)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """`mkdocs serve` replaces site_url with its own http://127.0.0.1:8000/ before any build: the
+    pages keep citing the public address, so that serving never rewrites docs/."""
+    _run["command"] = command
+
+
+def _public_url(config: Any) -> str:
+    """The site's public address as mkdocs.yml gives it (with $SITE_URL resolved): under serve, the
+    config holds the dev server's address instead."""
+    if _run.get("command") != "serve":
+        return config.site_url or ""
+    with open(config.config_file_path, "rb") as handle:
+        return yaml_load(handle).get("site_url") or ""
 
 
 def _project(config: Any) -> Project:
-    return Project(Path(config.config_file_path).resolve().parent, site_url=config.site_url or "")
+    return Project(Path(config.config_file_path).resolve().parent, site_url=_public_url(config))
 
 
 def on_config(config: Any) -> Any:
+    project = _project(config)
     try:
-        plan, report = generate(_project(config))
+        plan, report = generate(project)
     except PlanError as err:
         raise PluginError("the data in data/ is invalid; docs/ and site/ were left unchanged.\n"
                           + err.report()) from None
@@ -47,14 +65,14 @@ def on_config(config: Any) -> Any:
     _built["plan"] = plan
     if not config.nav:
         config.nav = site_nav(plan)
-        if (_project(config).docs / PROGRESS_INDEX).is_file():  # generated only when units have reported
+        if (project.docs / PROGRESS_INDEX).is_file():  # generated only when units have reported
             config.nav.insert(-2, {"落实情况": PROGRESS_INDEX})
     config.site_name = plan.title  # the header and the title of every page: from data/plan.yaml
     config.copyright = plan.office
     if not config.site_description:  # follows the data: no "征求意见稿" left behind once the plan is final
         config.site_description = site_description(plan)
     _as_text(config)
-    _locate_warnings(provenance.origins(plan, load_history(_project(config).data)))
+    _locate_warnings(provenance.origins(plan, load_history(project.data)))
     if jieba := _jieba():  # keep unit names whole: 区人社局, not 区人/社局
         for word in search.jieba_words(plan):
             jieba.add_word(word)
