@@ -63,3 +63,37 @@ def test_a_build_with_another_address_rewrites_docs(project: Path, monkeypatch: 
     """The counter-check: outside serve, site_url is the address to cite, and the pages follow it."""
     _run_hook(project, "build", monkeypatch)
     assert any(b"http://127.0.0.1:8123/" in content for content in _docs(project).values())
+
+
+def test_bench_times_an_edit_under_serve_and_stops_the_server(tmp_path: Path) -> None:
+    """scripts/bench.py's edit to preview on the fixture plan: the edit lands in data/, the served page
+    showed it (else a RuntimeError), and the server is gone afterwards. Nothing here is timed."""
+    import sys
+
+    from tests.plantools import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench
+
+    project = copy_project(tmp_path / "project")
+    generate(Project(project))
+    ports_before = _listening(bench.LOCAL_HOST)
+    seconds = bench.edit_to_preview(project, start_timeout=300, edit_timeout=300)
+    assert seconds > 0
+    assert "预览测试" in "".join(p.read_text(encoding="utf-8") for p in (project / "data" / "parts").glob("*.yaml"))
+    assert _listening(bench.LOCAL_HOST) == ports_before
+    (tmp_path / "empty" / "parts").mkdir(parents=True)
+    with pytest.raises(RuntimeError, match="no measure in"):
+        bench.edit_measure(tmp_path / "empty", "x")
+
+
+def _listening(host: str) -> set[int]:
+    """The TCP ports listening on `host` (from /proc/net/tcp)."""
+    hexhost = "".join(f"{int(b):02X}" for b in reversed(host.split(".")))
+    ports: set[int] = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, port = local.split(":")
+        if state == "0A" and address == hexhost:
+            ports.add(int(port, 16))
+    return ports
