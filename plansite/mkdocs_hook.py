@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from mkdocs.utils.yaml import yaml_load
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite import provenance, search
+from plansite import preview, provenance, search
 from plansite.ledger import load_history
 from plansite.model import Plan
 from plansite.pipeline import Project, generate
@@ -32,13 +33,19 @@ from plansite.urls import url_of
 
 log = logging.getLogger("mkdocs.hooks.plansite")
 _built: dict[str, Plan] = {}  # the plan of the build under way, for on_post_build
-_run: dict[str, str] = {}  # "command": the mkdocs command this process runs (build, serve, gh-deploy)
+_run: dict[str, Any] = {}  # "command": the mkdocs command this process runs (build, serve, gh-deploy); "dirty"
+_last: dict[str, Any] = {}  # under `mkdocs serve --dirty`, what the last build left (see plansite/preview.py)
 
 
 def on_startup(command: str, dirty: bool) -> None:
     """`mkdocs serve` replaces site_url with its own http://127.0.0.1:8000/ before any build: the
     pages keep citing the public address, so that serving never rewrites docs/."""
-    _run["command"] = command
+    _run.update(command=command, dirty=dirty)
+    _last.clear()
+
+
+def _incremental() -> bool:
+    return _run.get("command") == "serve" and bool(_run.get("dirty"))
 
 
 def _public_url(config: Any) -> str:
@@ -137,14 +144,62 @@ def _jieba() -> Any:
     return jieba
 
 
+def on_files(files: Any, config: Any) -> Any:
+    """Under `serve --dirty`: a full build when what every page shows changed, else rebuild what
+    changed and the tag listings (they list every tagged page)."""
+    if not _incremental():
+        return files
+    settings = (config.nav, config.site_name, config.site_description, config.copyright, config.extra)
+    theme = [Path(config.config_file_path)] + [Path(d) for d in config.theme.dirs if "site-packages" not in d]
+    state = preview.site_state([f.src_uri for f in files], settings, theme)
+    if state != _last.get("state"):
+        _last.clear()
+        for child in Path(config.site_dir).iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    for file in files.documentation_pages():
+        if file.src_uri in _last.get("listings", ()):
+            Path(file.abs_dest_path).unlink(missing_ok=True)
+    _last.update(state=state, rebuilt=set())
+    return files
+
+
+@event_priority(110)  # before Material's tags plugin fills its listings
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """Under `serve --dirty`: show the tags plugin the tagged pages this build did not read."""
+    tags, index = config.plugins.get("material/tags"), config.plugins.get("material/search")
+    if not _incremental() or tags is None:
+        return env
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.markdown is None and file.src_uri in _last.get("tagged", ()):
+            page.read_source(config)
+            tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    _last["fresh"] = index.search_index.entries if index is not None else []  # this build's entries only
+    return env
+
+
+@event_priority(-100)
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    if _incremental():
+        _last["rebuilt"].add(page.url)
+    return context
+
+
 @event_priority(-100)  # after Material's search plugin has written the index
 def on_post_build(config: Any) -> None:
     path = Path(config.site_dir) / "search" / "search_index.json"
     if not path.is_file() or "plan" not in _built:
         return
     jieba = _jieba()
-    index = search.refine_index(json.loads(path.read_text(encoding="utf-8")), search.keywords(_built["plan"]),
-                                jieba.lcut if jieba else None)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if _incremental():
+        if "search" in _last:
+            raw["docs"] = preview.merge_search_docs(_last["search"], _last["fresh"], _last["rebuilt"])
+        tags = config.plugins.get("material/tags")
+        tagged = {m.item.file.src_uri for m in tags.mappings if hasattr(m.item, "file")} if tags else set()
+        listings = {listing.page.file.src_uri for listing in tags.listings} if tags else set()
+        _last.update(search=raw["docs"], tagged=tagged, listings=listings)
+    index = search.refine_index(raw, search.keywords(_built["plan"]), jieba.lcut if jieba else None)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 

@@ -309,13 +309,13 @@ def edit_measure(data: Path, marker: str) -> int:
 
 def edit_to_preview(root: Path, start_timeout: float = 1800, edit_timeout: float = 600) -> float:
     """Seconds from saving a one-measure edit in data/ to `mkdocs serve` serving the measure's page
-    with the new text: the server runs on a free 127.0.0.1 port and is always stopped."""
+    with the new text, served as `make serve` does (--dirty); on a free 127.0.0.1 port, always stopped."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}  # docs/ was generated without one
     env.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
     base = f"http://{LOCAL_HOST}:{port}/"
     with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen([mkdocs_command(), "serve", "--dev-addr", f"{LOCAL_HOST}:{port}"],
+        server = subprocess.Popen([mkdocs_command(), "serve", "--dirty", "--dev-addr", f"{LOCAL_HOST}:{port}"],
                                   cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_for(lambda: _fetch(base) is not None, start_timeout, "page served", server)

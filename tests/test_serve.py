@@ -6,12 +6,15 @@ MkDocs' serve replaces site_url with its own http://127.0.0.1:<port>/ before the
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from plansite.pipeline import Project, generate
-from tests.projectcopy import copy_project
+from tests.projectcopy import add_change, copy_project, delete_measure, edit_yaml
 
 PUBLIC = "https://example.gov.cn/plan/"
 DEV = "http://127.0.0.1:8123/"
@@ -68,8 +71,6 @@ def test_a_build_with_another_address_rewrites_docs(project: Path, monkeypatch: 
 def test_bench_times_an_edit_under_serve_and_stops_the_server(tmp_path: Path) -> None:
     """scripts/bench.py's edit to preview on the fixture plan: the edit lands in data/, the served page
     showed it (else a RuntimeError), and the server is gone afterwards. Nothing here is timed."""
-    import sys
-
     from tests.plantools import ROOT
 
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -97,3 +98,74 @@ def _listening(host: str) -> set[int]:
         if state == "0A" and address == hexhost:
             ports.add(int(port, 16))
     return ports
+
+
+# --- serve --dirty: only what an edit changed is rebuilt, and the site is what a full build makes ---
+
+
+def _tag_measures(data: Path) -> None:
+    (data / "topics.yaml").write_text(
+        "topics:\n  - {name: 宪法, slug: xianfa, description: 宪法宣传}\n"
+        "  - {name: 教育, slug: jiaoyu, description: 学校教育}\n", encoding="utf-8")
+
+    def tag(part: dict[str, Any]) -> None:
+        part["sections"][0]["measures"][0]["topics"] = ["宪法"]
+        part["sections"][0]["measures"][1]["topics"] = ["教育"]
+
+    edit_yaml(data / "parts" / "2.yaml", tag)
+
+
+def _rename_unit(units: dict[str, Any]) -> None:
+    unit = units["units"][0]
+    unit.setdefault("aliases", []).append({"spelling": unit["name"]})  # the measures keep their spelling
+    unit["name"] += "（新）"
+
+
+def _measures(part: dict[str, Any]) -> list[dict[str, Any]]:
+    return part["sections"][0]["measures"]
+
+
+EDITS: list[tuple[str, Any]] = [
+    ("measure text", lambda data: edit_yaml(data / "parts" / "2.yaml",
+                                            lambda p: _measures(p)[0].update(text=_measures(p)[0]["text"] + "新句。"))),
+    ("unit name", lambda data: edit_yaml(data / "units.yaml", _rename_unit)),
+    ("a measure's topics", lambda data: edit_yaml(data / "parts" / "2.yaml",
+                                                  lambda p: _measures(p)[1]["topics"].append("宪法"))),
+    ("topic", lambda data: edit_yaml(data / "topics.yaml", lambda t: t["topics"][0].update(description="宪法学习"))),
+    ("part title", lambda data: edit_yaml(data / "parts" / "2.yaml", lambda p: p.update(title=p["title"] + "（新）"))),
+    ("deleted measure", lambda data: (delete_measure(data, 2), add_change(
+        data, {"url": "/measures/2/", "withdrawn": {"reason": "合并", "text": "旧的条文。"}}))),
+]
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_dirty_serve_builds_after_each_edit_what_a_full_build_makes(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make serve` (mkdocs serve --dirty) after each kind of edit, in one session as serve runs them,
+    against a fresh `mkdocs build` of the same docs/: every file byte for byte, search index included."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = copy_project(tmp_path / "project")
+    _tag_measures(project / "data")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.chdir(project)
+    preview = tmp_path / "preview"
+    preview.mkdir()
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(preview))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    for name, edit in EDITS:
+        edit(project / "data")
+        build(load_config(str(project / "mkdocs.yml"), site_dir=str(preview)), dirty=True)
+        full = tmp_path / f"full-{len(list(tmp_path.glob('full-*')))}"
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(full)],
+                                cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        expected, got = _site(full), _site(preview)
+        assert sorted(got) == sorted(expected), name
+        assert [rel for rel in expected if got[rel] != expected[rel]] == [], name
