@@ -79,7 +79,7 @@ def test_bench_times_an_edit_under_serve_and_stops_the_server(tmp_path: Path) ->
     project = copy_project(tmp_path / "project")
     generate(Project(project))
     ports_before = _listening(bench.LOCAL_HOST)
-    seconds = bench.edit_to_preview(project, start_timeout=300, edit_timeout=300)
+    seconds = bench.edit_to_preview(project, start_timeout=300, edit_timeout=300, edits=2)
     assert seconds > 0
     assert "预览测试" in "".join(p.read_text(encoding="utf-8") for p in (project / "data" / "parts").glob("*.yaml"))
     assert _listening(bench.LOCAL_HOST) == ports_before
