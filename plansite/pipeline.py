@@ -112,6 +112,15 @@ def generate(project: Project, force: bool = False) -> tuple[Plan, WriteReport]:
         raise PlanError(problems)
     stamp = fingerprint(project)
     if not force and (report := is_current(project.docs, stamp)):
-        return load_versions(project.data, load_plan(project.data)).current.plan, report
+        plan = _recent.get(stamp) or load_versions(project.data, load_plan(project.data)).current.plan
+        return plan, report
     plan, outputs = build_outputs(project)
-    return plan, write_outputs(project.docs, outputs, stamp)
+    report = write_outputs(project.docs, outputs, stamp)
+    _recent.clear()
+    _recent[stamp] = plan
+    return plan, report
+
+
+# The plan last generated in this process, by fingerprint: under `make serve`, the build that the
+# generator's own writes to docs/ set off needs the plan again, unchanged.
+_recent: dict[str, Plan] = {}
