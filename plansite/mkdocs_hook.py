@@ -64,7 +64,7 @@ def _project(config: Any) -> Project:
 def on_config(config: Any) -> Any:
     project = _project(config)
     try:
-        plan, report = generate(project)
+        plan, report = generate(project, reuse=_run.get("command") == "serve")
     except PlanError as err:
         raise PluginError("the data in data/ is invalid; docs/ and site/ were left unchanged.\n"
                           + err.report()) from None
