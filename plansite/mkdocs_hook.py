@@ -150,16 +150,17 @@ def on_files(files: Any, config: Any) -> Any:
     if not _incremental():
         return files
     settings = (config.nav, config.site_name, config.site_description, config.copyright, config.extra)
-    theme = [Path(config.config_file_path)] + [Path(d) for d in config.theme.dirs if "site-packages" not in d]
+    theme = [Path(config.config_file_path)] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
     state = preview.site_state([f.src_uri for f in files], settings, theme)
-    if state != _last.get("state"):
+    if state != _last.get("state"):  # or the last build failed: start over
         _last.clear()
         for child in Path(config.site_dir).iterdir():
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
     for file in files.documentation_pages():
         if file.src_uri in _last.get("listings", ()):
             Path(file.abs_dest_path).unlink(missing_ok=True)
-    _last.update(state=state, rebuilt=set())
+    _last.pop("state", None)  # set again once this build has succeeded
+    _last.update(next_state=state, rebuilt=set(), fresh=[])
     return files
 
 
@@ -193,14 +194,19 @@ def on_post_build(config: Any) -> None:
     jieba = _jieba()
     raw = json.loads(path.read_text(encoding="utf-8"))
     if _incremental():
-        if "search" in _last:
-            raw["docs"] = preview.merge_search_docs(_last["search"], _last["fresh"], _last["rebuilt"])
-        tags = config.plugins.get("material/tags")
-        tagged = {m.item.file.src_uri for m in tags.mappings if hasattr(m.item, "file")} if tags else set()
-        listings = {listing.page.file.src_uri for listing in tags.listings} if tags else set()
-        _last.update(search=raw["docs"], tagged=tagged, listings=listings)
+        _keep_whole(config, raw)
     index = search.refine_index(raw, search.keywords(_built["plan"]), jieba.lcut if jieba else None)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _keep_whole(config: Any, raw: dict[str, Any]) -> None:
+    """Under `serve --dirty`: the search entries of the pages this build did not rebuild come from the
+    last build (Material's own merge assumes one page was rebuilt); and what the next build needs."""
+    raw["docs"] = preview.merge_search_docs(_last.get("search", []), _last["fresh"], _last["rebuilt"])
+    tags = config.plugins.get("material/tags")
+    tagged = {m.item.file.src_uri for m in tags.mappings if hasattr(m.item, "file")} if tags else set()
+    listings = {listing.page.file.src_uri for listing in tags.listings} if tags else set()
+    _last.update(state=_last.pop("next_state"), search=raw["docs"], tagged=tagged, listings=listings)
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:

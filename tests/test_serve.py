@@ -181,3 +181,17 @@ def test_serve_reuses_the_plan_it_last_generated(tmp_path: Path) -> None:
     assert report.current and again is plan
     loaded, report = generate(project)
     assert report.current and loaded is not plan
+
+
+def test_search_entries_of_rebuilt_pages_take_the_place_of_their_old_ones() -> None:
+    from plansite.preview import merge_search_docs
+
+    def entries(*locations: str) -> list[dict[str, Any]]:
+        return [{"location": location, "text": location.upper()} for location in locations]
+
+    previous = entries("", "a/", "a/#x", "b/", "c/", "c/#y", "c/#z")
+    fresh = entries("c/", "c/#new", "a/")  # as MkDocs rebuilt them; a/ lost its section
+    assert merge_search_docs(previous, fresh, {"a/", "c/"}) == entries("", "a/", "b/", "c/", "c/#new")
+    assert merge_search_docs([], entries("", "a/"), {"", "a/"}) == entries("", "a/")  # a full build
+    assert merge_search_docs(previous, [], set()) == previous  # nothing rebuilt
+    assert merge_search_docs(previous, entries("d/"), {"d/"}) == previous + entries("d/")  # no old place: last
