@@ -19,6 +19,17 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils.yaml import yaml_load
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+)
+from watchdog.observers import Observer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -220,13 +231,25 @@ def on_serve(server: Any, config: Any, builder: Any) -> Any:
 def _watch_with_inotify(server: Any) -> None:
     """MkDocs polls what it watches every 0.5 s, a stat of every file in docs/ (seconds of work at
     scale, and up to 0.5 s before an edit is seen); the kernel's inotify reports a save at once."""
-    from watchdog.observers import Observer
-
     watched = dict(getattr(server, "_watched_paths", {}))
     for path, count in watched.items():
         for _ in range(count):
             server.unwatch(path)
-    server.observer = Observer()
+    server.observer = _ChangeObserver()
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)
+
+
+class _ChangeObserver(Observer):
+    """inotify also reports reads (a file opened, closed unwritten): each build, reading docs/ and data/,
+    would set off the next. Only changes count."""
+
+    def schedule(self, event_handler: Any, path: Any, *, recursive: bool = False,
+                 event_filter: Any = None, follow_symlink: bool = False) -> Any:
+        return super().schedule(event_handler, path, recursive=recursive, follow_symlink=follow_symlink,
+                                event_filter=event_filter or list(_CHANGES))
+
+
+_CHANGES = (FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+            DirCreatedEvent, DirDeletedEvent, DirMovedEvent)

@@ -195,3 +195,40 @@ def test_search_entries_of_rebuilt_pages_take_the_place_of_their_old_ones() -> N
     assert merge_search_docs([], entries("", "a/"), {"", "a/"}) == entries("", "a/")  # a full build
     assert merge_search_docs(previous, [], set()) == previous  # nothing rebuilt
     assert merge_search_docs(previous, entries("d/"), {"d/"}) == previous + entries("d/")  # no old place: last
+
+
+def test_serve_rebuilds_after_an_edit_and_then_rests(tmp_path: Path) -> None:
+    """`make serve` watches with inotify, which also reports reads: a build (reading docs/ and data/)
+    must not set off another. After an edit the server shows it, then stops rebuilding."""
+    import os
+    import time
+
+    from tests.plantools import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench
+
+    project = copy_project(tmp_path / "project")
+    generate(Project(project))
+    port, log = bench._free_port(), tmp_path / "serve.log"
+    env = {**{k: v for k, v in os.environ.items() if k != "SITE_URL"}, "NO_MKDOCS_2_WARNING": "1"}
+    with log.open("wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr",
+                                   f"127.0.0.1:{port}"], cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        bench._wait_for(lambda: bench._fetch(base) is not None, 300, "page served", server)
+        measure = bench.edit_measure(project / "data", "预览静候")
+        bench._wait_for(lambda: "预览静候" in (bench._fetch(f"{base}measures/{measure}/") or ""), 300,
+                        "the edit", server)
+        builds = [-1]
+        for _ in range(30):  # until no build started for 2 s; a build that sets off the next never gets there
+            builds.append(log.read_text(encoding="utf-8", errors="replace").count("Building documentation"))
+            if builds[-1] == builds[-2]:
+                break
+            time.sleep(2)
+        assert builds[-1] == builds[-2], f"still rebuilding: {builds}"
+        assert 2 <= builds[-1] <= 3, builds  # the first build, the edit's, at most one for the generator's writes
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
