@@ -1,6 +1,7 @@
 # make build  - from a fresh clone: .venv, pinned dependencies, validate, generate, strict build into site/
 # make test   - lint, unit tests, built-site tests, browser tests (builds first)
-# make serve  - live preview on http://127.0.0.1:8000/, regenerating when data/ or templates/ change
+# make serve  - live preview on http://127.0.0.1:8000/, regenerating when data/ or templates/ change;
+#               --dirty: only the pages an edit changed are rebuilt (the hook keeps search and tags whole)
 # make check  - validate data/ only and list every alias that was resolved
 # make bench  - the scale benchmark (README, "Performance")
 # make example - the example project with fictitious progress reports, built into build/example/site
@@ -36,7 +37,7 @@ build: $(BIN)/.installed
 	$(BIN)/python scripts/swap_site.py site.new site
 
 serve: $(BIN)/.installed
-	$(BIN)/mkdocs serve
+	$(BIN)/mkdocs serve --dirty
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

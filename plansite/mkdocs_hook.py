@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,22 @@ from typing import Any
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.utils.yaml import yaml_load
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+)
+from watchdog.observers import Observer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite import provenance, search
+from plansite import preview, provenance, search
 from plansite.ledger import load_history
 from plansite.model import Plan
 from plansite.pipeline import Project, generate
@@ -31,15 +44,38 @@ from plansite.urls import url_of
 
 log = logging.getLogger("mkdocs.hooks.plansite")
 _built: dict[str, Plan] = {}  # the plan of the build under way, for on_post_build
+_run: dict[str, Any] = {}  # "command": the mkdocs command this process runs (build, serve, gh-deploy); "dirty"
+_last: dict[str, Any] = {}  # under `mkdocs serve --dirty`, what the last build left (see plansite/preview.py)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """`mkdocs serve` replaces site_url with its own http://127.0.0.1:8000/ before any build: the
+    pages keep citing the public address, so that serving never rewrites docs/."""
+    _run.update(command=command, dirty=dirty)
+    _last.clear()
+
+
+def _incremental() -> bool:
+    return _run.get("command") == "serve" and bool(_run.get("dirty"))
+
+
+def _public_url(config: Any) -> str:
+    """The site's public address as mkdocs.yml gives it (with $SITE_URL resolved): under serve, the
+    config holds the dev server's address instead."""
+    if _run.get("command") != "serve":
+        return config.site_url or ""
+    with open(config.config_file_path, "rb") as handle:
+        return yaml_load(handle).get("site_url") or ""
 
 
 def _project(config: Any) -> Project:
-    return Project(Path(config.config_file_path).resolve().parent, site_url=config.site_url or "")
+    return Project(Path(config.config_file_path).resolve().parent, site_url=_public_url(config))
 
 
 def on_config(config: Any) -> Any:
+    project = _project(config)
     try:
-        plan, report = generate(_project(config))
+        plan, report = generate(project, reuse=_run.get("command") == "serve")
     except PlanError as err:
         raise PluginError("the data in data/ is invalid; docs/ and site/ were left unchanged.\n"
                           + err.report()) from None
@@ -47,14 +83,14 @@ def on_config(config: Any) -> Any:
     _built["plan"] = plan
     if not config.nav:
         config.nav = site_nav(plan)
-        if (_project(config).docs / PROGRESS_INDEX).is_file():  # generated only when units have reported
+        if (project.docs / PROGRESS_INDEX).is_file():  # generated only when units have reported
             config.nav.insert(-2, {"落实情况": PROGRESS_INDEX})
     config.site_name = plan.title  # the header and the title of every page: from data/plan.yaml
     config.copyright = plan.office
     if not config.site_description:  # follows the data: no "征求意见稿" left behind once the plan is final
         config.site_description = site_description(plan)
     _as_text(config)
-    _locate_warnings(provenance.origins(plan, load_history(_project(config).data)))
+    _locate_warnings(provenance.origins(plan, load_history(project.data)))
     if jieba := _jieba():  # keep unit names whole: 区人社局, not 区人/社局
         for word in search.jieba_words(plan):
             jieba.add_word(word)
@@ -119,19 +155,101 @@ def _jieba() -> Any:
     return jieba
 
 
+def on_files(files: Any, config: Any) -> Any:
+    """Under `serve --dirty`: a full build when what every page shows changed, else rebuild what
+    changed and the tag listings (they list every tagged page)."""
+    if not _incremental():
+        return files
+    settings = (config.nav, config.site_name, config.site_description, config.copyright, config.extra)
+    theme = [Path(config.config_file_path)] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
+    state = preview.site_state([f.src_uri for f in files], settings, theme)
+    if state != _last.get("state"):  # or the last build failed: start over
+        _last.clear()
+        for child in Path(config.site_dir).iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    for file in files.documentation_pages():
+        if file.src_uri in _last.get("listings", ()):
+            Path(file.abs_dest_path).unlink(missing_ok=True)
+    _last.pop("state", None)  # set again once this build has succeeded
+    _last.update(next_state=state, rebuilt=set(), fresh=[])
+    return files
+
+
+@event_priority(110)  # before Material's tags plugin fills its listings
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """Under `serve --dirty`: show the tags plugin the tagged pages this build did not read."""
+    tags, index = config.plugins.get("material/tags"), config.plugins.get("material/search")
+    if not _incremental() or tags is None:
+        return env
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.markdown is None and file.src_uri in _last.get("tagged", ()):
+            page.read_source(config)
+            tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    _last["fresh"] = index.search_index.entries if index is not None else []  # this build's entries only
+    return env
+
+
+@event_priority(-100)
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    if _incremental():
+        _last["rebuilt"].add(page.url)
+    return context
+
+
 @event_priority(-100)  # after Material's search plugin has written the index
 def on_post_build(config: Any) -> None:
     path = Path(config.site_dir) / "search" / "search_index.json"
     if not path.is_file() or "plan" not in _built:
         return
     jieba = _jieba()
-    index = search.refine_index(json.loads(path.read_text(encoding="utf-8")), search.keywords(_built["plan"]),
-                                jieba.lcut if jieba else None)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if _incremental():
+        _keep_whole(config, raw)
+    index = search.refine_index(raw, search.keywords(_built["plan"]), jieba.lcut if jieba else None)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _keep_whole(config: Any, raw: dict[str, Any]) -> None:
+    """Under `serve --dirty`: the search entries of the pages this build did not rebuild come from the
+    last build (Material's own merge assumes one page was rebuilt); and what the next build needs."""
+    raw["docs"] = preview.merge_search_docs(_last.get("search", []), _last["fresh"], _last["rebuilt"])
+    tags = config.plugins.get("material/tags")
+    tagged = {m.item.file.src_uri for m in tags.mappings if hasattr(m.item, "file")} if tags else set()
+    listings = {listing.page.file.src_uri for listing in tags.listings} if tags else set()
+    _last.update(state=_last.pop("next_state"), search=raw["docs"], tagged=tagged, listings=listings)
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
     project = _project(config)
+    _watch_with_inotify(server)
     server.watch(str(project.data))
     server.watch(str(project.templates))
     return server
+
+
+def _watch_with_inotify(server: Any) -> None:
+    """MkDocs polls what it watches every 0.5 s, a stat of every file in docs/ (seconds of work at
+    scale, and up to 0.5 s before an edit is seen); the kernel's inotify reports a save at once."""
+    watched = dict(getattr(server, "_watched_paths", {}))
+    for path, count in watched.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = _ChangeObserver()
+    for path, count in watched.items():
+        for _ in range(count):
+            server.watch(path)
+
+
+class _ChangeObserver(Observer):
+    """inotify also reports reads (a file opened, closed unwritten): each build, reading docs/ and data/,
+    would set off the next. Only changes count."""
+
+    def schedule(self, event_handler: Any, path: Any, *, recursive: bool = False,
+                 event_filter: Any = None, follow_symlink: bool = False) -> Any:
+        return super().schedule(event_handler, path, recursive=recursive, follow_symlink=follow_symlink,
+                                event_filter=event_filter or list(_CHANGES))
+
+
+_CHANGES = (FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
+            DirCreatedEvent, DirDeletedEvent, DirMovedEvent)

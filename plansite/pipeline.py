@@ -101,17 +101,27 @@ def fingerprint(project: Project) -> str:
     return digest.hexdigest()
 
 
-def generate(project: Project, force: bool = False) -> tuple[Plan, WriteReport]:
+def generate(project: Project, force: bool = False, reuse: bool = False) -> tuple[Plan, WriteReport]:
     """Validate, render and write docs/; nothing is written unless everything validates.
 
     When docs/ already holds what these very inputs make (the build runs right after `make build`
     generated), the plan is still loaded and validated but no page is rendered; `force` renders
-    and compares every page regardless.
+    and compares every page regardless. `reuse`: when docs/ is current, take the plan this process
+    last generated from the same inputs instead of loading it again (`make serve`).
     """
     if problems := site_url_problems(project.site_url):
         raise PlanError(problems)
     stamp = fingerprint(project)
     if not force and (report := is_current(project.docs, stamp)):
-        return load_versions(project.data, load_plan(project.data)).current.plan, report
+        plan = (reuse and _recent.get(stamp)) or load_versions(project.data, load_plan(project.data)).current.plan
+        return plan, report
     plan, outputs = build_outputs(project)
-    return plan, write_outputs(project.docs, outputs, stamp)
+    report = write_outputs(project.docs, outputs, stamp)
+    _recent.clear()
+    _recent[stamp] = plan
+    return plan, report
+
+
+# The plan last generated in this process, by fingerprint: under `make serve`, the build that the
+# generator's own writes to docs/ set off needs the plan again, unchanged.
+_recent: dict[str, Plan] = {}

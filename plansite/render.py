@@ -75,9 +75,28 @@ def unit_tasks(plan: Plan) -> dict[str, UnitTasks]:
     }
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Each template compiled once a process, not on every run: `make serve` renders again after every
+    edit. Jinja keys the code by template and checks it against the template's source."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=_COMPILED,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         finalize=finalize,

@@ -32,10 +32,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,8 @@ MAX_GROWTH_10_TO_100 = 12.0
 MAX_GENERATOR_SHARE = 0.15
 MAX_RSS_MB_AT_100 = 1536.0
 MAX_SEARCH_BYTES_PER_MEASURE = 3 * 1024
+MAX_EDIT_TO_PREVIEW_S = {1: 1.0, 100: 5.0}  # by scale
+LOCAL_HOST = "127.0.0.1"
 
 
 # --- the synthetic plan ------------------------------------------------------
@@ -223,6 +227,7 @@ class Run:
     unchanged_regenerate_writes: int
     floor_s: float | None = None  # at the floor's scale: the theme floor with our config, same run
     floor_ratio: float | None = None  # build_s / floor_s
+    edit_to_preview_s: float | None = None  # `mkdocs serve` running: a one-measure edit to the page showing it
 
     @property
     def search_bytes_per_measure(self) -> float:
@@ -284,6 +289,82 @@ def run_scale(root: Path, scale: int, progress: bool = False) -> Run:
     return Run(scale, len(plan.measures), pages, round(generate_s, 3), round(hook_s, 3),
                round(build_s, 3), round(generate_s + build_s, 3), round(rss, 1),
                index.stat().st_size if index.is_file() else 0, len(again.written) + len(again.removed))
+
+
+# --- edit to preview -------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOCAL_HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except (OSError, ValueError):  # not serving yet, or mid-rebuild
+        return None
+
+
+def _wait_for(condition: Any, timeout: float, what: str, server: subprocess.Popen[bytes]) -> float:
+    """Poll `condition()` every 20 ms until true: the seconds it took; RuntimeError on timeout or exit."""
+    start = time.perf_counter()
+    while not condition():
+        if server.poll() is not None:
+            raise RuntimeError(f"mkdocs serve stopped (exit {server.returncode}) while waiting for {what}")
+        if time.perf_counter() - start > timeout:
+            raise RuntimeError(f"no {what} within {timeout:.0f} s")
+        time.sleep(0.02)
+    return time.perf_counter() - start
+
+
+def edit_measure(data: Path, marker: str) -> int:
+    """Append `marker` to the text of the first measure in data/parts/: the id of that measure."""
+    for path in sorted((data / "parts").glob("*.yaml"), key=lambda p: (len(p.stem), p.stem)):
+        measures = [m for s in _load(path).get("sections", []) for m in s["measures"]]
+        if measures:
+            raw, text = path.read_text(encoding="utf-8"), measures[0]["text"]
+            if raw.count(text) != 1:
+                raise RuntimeError(f"{path}: measure {measures[0]['id']}'s text is not written out once")
+            path.write_text(raw.replace(text, text + marker), encoding="utf-8")
+            return int(measures[0]["id"])
+    raise RuntimeError(f"no measure in {data / 'parts'}")
+
+
+def edit_to_preview(root: Path, start_timeout: float = 1800, edit_timeout: float = 600, edits: int = 3) -> float:
+    """Seconds from saving a one-measure edit in data/ to `mkdocs serve` serving the measure's page
+    with the new text, served as `make serve` does (--dirty); on a free 127.0.0.1 port, always stopped.
+    The median of `edits` edits, each after the server has settled (this machine's load varies)."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}  # docs/ was generated without one
+    env.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    base = f"http://{LOCAL_HOST}:{port}/"
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([mkdocs_command(), "serve", "--dirty", "--dev-addr", f"{LOCAL_HOST}:{port}"],
+                                  cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for(lambda: _fetch(base) is not None, start_timeout, "page served", server)
+            seconds = []
+            for _ in range(edits):
+                marker = f"预览测试{time.time_ns()}"
+                measure = edit_measure(root / "data", marker)
+                page = f"{base}measures/{measure}/"
+                seconds.append(_wait_for(lambda: marker in (_fetch(page) or ""), edit_timeout,  # noqa: B023
+                                         f"edit of measure {measure} on {page}", server))
+                time.sleep(1 + 2 * seconds[-1])  # the build the generator's own writes set off, then quiet
+            return round(sorted(seconds)[len(seconds) // 2], 3)
+        except RuntimeError as err:
+            log.seek(0)
+            raise RuntimeError(f"{err}; mkdocs serve said:\n{log.read().decode('utf-8', 'replace')[-4000:]}") from None
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def naive_nav(project: Project) -> list[dict[str, Any]]:
@@ -385,18 +466,27 @@ def targets(runs: list[Run]) -> list[tuple[str, bool | None, str]]:
         (f"search index <= {MAX_SEARCH_BYTES_PER_MEASURE // 1024} KB per measure",
          all(b <= MAX_SEARCH_BYTES_PER_MEASURE for b in per_measure.values()),
          ", ".join(f"{k}x {b / 1024:.2f} KB" for k, b in per_measure.items())),
+        *(_preview_target(scale, by_scale.get(scale), seconds) for scale, seconds in MAX_EDIT_TO_PREVIEW_S.items()),
     ]
+
+
+def _preview_target(scale: int, run: Run | None, limit: float) -> tuple[str, bool | None, str]:
+    name = f"edit to preview at {scale}x <= {limit:.0f} s"
+    if run is None or run.edit_to_preview_s is None:
+        return name, None, "not run"
+    return name, run.edit_to_preview_s <= limit, f"{run.edit_to_preview_s:.2f} s"
 
 
 def table(runs: list[Run]) -> str:
     head = ("scale", "measures", "pages", "generate s", "hook s", "build s", "total s", "floor s", "build/floor",
-            "peak RSS MB", "search KB", "KB/measure", "regen writes")
+            "peak RSS MB", "search KB", "KB/measure", "regen writes", "edit to preview s")
     rows = [head] + [
         (f"{r.scale}x", str(r.measures), str(r.pages), f"{r.generate_s:.2f}", f"{r.hook_generate_s:.2f}",
          f"{r.build_s:.2f}", f"{r.total_s:.2f}",
          f"{r.floor_s:.2f}" if r.floor_s else "-", f"{r.floor_ratio:.2f}" if r.floor_ratio else "-",
          f"{r.peak_rss_mb:.0f}", f"{r.search_index_bytes / 1024:.0f}", f"{r.search_bytes_per_measure / 1024:.2f}",
-         str(r.unchanged_regenerate_writes))
+         str(r.unchanged_regenerate_writes),
+         "-" if r.edit_to_preview_s is None else f"{r.edit_to_preview_s:.2f}")
         for r in runs
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
@@ -417,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-scale", type=int, default=10, help="scale of the full-nav comparison (0: skip)")
     parser.add_argument("--floor-scale", type=int, default=100,
                         help="scale of the theme floor (pages cut to one line, no hook; 0: skip)")
+    parser.add_argument("--preview-scales", type=parse_scales,
+                        help="scales at which to time edit to preview under mkdocs serve (default: every scale)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects and print where")
     parser.add_argument("--progress", action="store_true",
                         help="add progress reports: 5 periods x every department that leads a measure")
@@ -432,6 +524,9 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(run)
             print(f"{scale}x: {run.measures} measures, {run.pages} pages, generate {run.generate_s:.2f} s, "
                   f"build {run.build_s:.2f} s", flush=True)
+            if scale in (args.preview_scales or args.scales):
+                run.edit_to_preview_s = edit_to_preview(work / f"x{scale}")
+                print(f"{scale}x: edit to preview {run.edit_to_preview_s:.2f} s", flush=True)
         if args.naive_scale:
             root = work / f"x{args.naive_scale}"
             ours = next((r for r in runs if r.scale == args.naive_scale), None) or run_scale(root, args.naive_scale)
