@@ -21,6 +21,7 @@ resolve: to a page, a redirect page or a withdrawal page; otherwise the build st
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -97,9 +98,14 @@ class History:
     changes: tuple[Change, ...] = ()
     problems: list[Problem] = field(default_factory=list)
     declared: set[str] = field(default_factory=set)  # every url in url-changes.yaml, even one in error
-    # Every URL the ledger ever listed in git's history (url -> the commit that added it), when the
-    # ledger is tracked by git: the last published state, against which the ledger only grows.
-    published_before: dict[str, str] = field(default_factory=dict)
+    ledger_read: bool = False  # the ledger file was there and readable
+
+    @functools.cached_property
+    def published_before(self) -> dict[str, str]:
+        """Every URL the ledger ever listed in git's history (url -> the commit that added it), when the
+        ledger is tracked by git: the last published state, against which the ledger only grows.
+        Asked of git only when the ledger is checked, not by every reader of the history."""
+        return ledger_history(self.data_dir / LEDGER) if self.ledger_read else {}
 
     @property
     def draft_numbers(self) -> dict[str, int]:
@@ -311,7 +317,7 @@ def load_history(data_dir: Path) -> History:
             history.problems.append(problem)
         else:
             history.ledger = tuple(_read_ledger(ledger_path, f"{shown}/{LEDGER}", history.problems))
-            history.published_before = ledger_history(ledger_path)
+            history.ledger_read = True
     changes_path = data_dir / CHANGES
     if changes_path.is_file() or changes_path.is_symlink():
         doc, found = read_yaml(changes_path, f"{shown}/{CHANGES}", inside)
