@@ -17,8 +17,11 @@ resolve as in a single build), into its own folder. Then:
   against the anchors MkDocs found on that page, with MkDocs' own message and the place in data/
   the page comes from; any broken one fails the build as `--strict` does.
 
-Measure pages carry tags: they stay in one shard with the tags listing (topics.md). The result is
-the site a single `mkdocs build --strict` makes, file for file (tests/test_build_site.py).
+Measure pages carry tags and may go to any shard: before the tags plugin fills its listings, each
+shard shows it the tagged pages and the listing pages of the other shards (their front matter and
+Markdown, as a single build reads them), so that the listing (topics.md) lists every tagged page and
+every page links its tags to the listing. The result is the site a single `mkdocs build --strict`
+makes, file for file (tests/test_build_site.py).
 On failure neither the site folder nor any shard folder is left behind; the caller swaps the
 finished folder in (scripts/swap_site.py). Each shard is MkDocs run in process (`--shard JOB`, an
 internal option): its own pages stay included, the others are marked excluded in an `on_files`
@@ -81,16 +84,11 @@ def _weight(path: str) -> int:
 
 
 def partition(pages: list[tuple[str, str]], shards: int) -> list[list[str]]:
-    """`pages` as (src_uri, abs_src_path) split into `shards` lists of src_uri of about equal cost.
-
-    Tagged pages and the tags listing go together (Material's tags plugin lists the pages it
-    builds), then the rest, heaviest first, each into the lightest shard.
-    """
-    together = [(uri, path) for uri, path in pages if _needs_tags(path)]
-    kept = {uri for uri, _ in together}
-    rest = sorted(((_weight(path), uri) for uri, path in pages if uri not in kept), reverse=True)
-    lists: list[list[str]] = [[uri for uri, _ in together]] + [[] for _ in range(shards - 1)]
-    loads = [sum(_weight(path) for _, path in together)] + [0] * (shards - 1)
+    """`pages` as (src_uri, abs_src_path) split into `shards` lists of src_uri of about equal cost:
+    heaviest first, each into the lightest shard."""
+    rest = sorted(((_weight(path), uri) for uri, path in pages), key=lambda item: (-item[0], item[1]))
+    lists: list[list[str]] = [[] for _ in range(shards)]
+    loads = [0] * shards
     for weight, uri in rest:
         lightest = loads.index(min(loads))
         lists[lightest].append(uri)
@@ -108,6 +106,7 @@ def run_shard(job: dict[str, Any]) -> int:
     from mkdocs.exceptions import Abort
     from mkdocs.plugins import event_priority
     from mkdocs.structure.files import InclusionLevel
+    from mkdocs.structure.pages import Page
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-8s-  %(message)s"))
@@ -125,8 +124,25 @@ def run_shard(job: dict[str, Any]) -> int:
         seen["files"] = files
         return files
 
+    @event_priority(110)  # before Material's tags plugin fills its listings (priority 100)
+    def show_tags_the_others(env: Any, config: Any, files: Any) -> Any:
+        tags = config.plugins.get("material/tags")
+        if tags is not None:
+            for file in files.documentation_pages(inclusion=lambda _level: True):
+                if file.src_uri not in mine and _needs_tags(file.abs_src_path):
+                    page = file.page or Page(None, file, config)
+                    page.read_source(config)
+                    excluded, file.inclusion = file.inclusion, InclusionLevel.INCLUDED  # else the plugin skips it
+                    try:
+                        tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
+                    finally:
+                        file.inclusion = excluded
+                    page.content = page.content or ""  # a listing here is filled in, never written
+        return env
+
     config = load_config(job["config"], site_dir=job["site_dir"], strict=True)
     config.plugins._register_event("files", exclude_others, "build_site")
+    config.plugins._register_event("env", show_tags_the_others, "build_site")
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
