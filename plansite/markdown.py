@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 # Python-Markdown's escapable characters that matter anywhere in a line,
@@ -38,15 +40,22 @@ def _escape_line_start(line: str) -> str:
     return f"{lead}\\{line[len(lead):]}"
 
 
-def finalize(value: Any) -> str:
-    """Jinja2 `finalize`: escape every printed value that is not marked safe."""
+@pass_eval_context
+def finalize(context: EvalContext, value: Any) -> str:
+    """Jinja2 `finalize`: escape every printed value that is not marked safe, for Markdown, or leave
+    it to HTML escaping in a template that writes HTML (autoescape)."""
     if isinstance(value, Markup):
-        return str(value)
+        return value if context.autoescape else str(value)
     if isinstance(value, bool) or value is None:
         raise TypeError(f"refusing to print {value!r} into a page")
     if isinstance(value, (int, str)):
-        return md_escape(str(value))
+        return str(value) if context.autoescape else md_escape(str(value))
     raise TypeError(f"refusing to print a {type(value).__name__} into a page; print one of its fields")
+
+
+def html_lines(text: str) -> Markup:
+    """Text for HTML, its line breaks kept (as md_escape keeps them in Markdown)."""
+    return Markup("<br>").join(text.split("\n"))  # each line escaped
 
 
 def yaml_string(value: str) -> Markup:
@@ -56,7 +65,7 @@ def yaml_string(value: str) -> Markup:
 
 def html_text(value: str) -> Markup:
     """Text for an HTML context (attributes, raw HTML blocks)."""
-    return Markup(html.escape(value, quote=True))
+    return Markup(html.escape(str(value), quote=True))  # str: a Markup value is escaped too
 
 
 # A measure's title is its first clause as written; these end a clause, these may end a cut inside one.

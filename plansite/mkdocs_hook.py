@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils.yaml import yaml_load
 from watchdog.events import (
     DirCreatedEvent,
@@ -33,7 +34,7 @@ from watchdog.observers import Observer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite import preview, provenance, search
+from plansite import htmlpages, preview, provenance, search
 from plansite.ledger import load_history
 from plansite.model import Plan
 from plansite.pipeline import Project, generate
@@ -188,6 +189,42 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
             tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
     _last["fresh"] = index.search_index.entries if index is not None else []  # this build's entries only
     return env
+
+
+_html: dict[str, str] = {}  # the pages written as HTML (plansite/htmlpages.py), by src_uri, between two events
+_urls: dict[int, dict[str, Any]] = {}  # the build's files by URL, for checking the links of those pages
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """A page the generator wrote as HTML is taken as it is: Python-Markdown gets nothing to do."""
+    body = htmlpages.body(markdown)
+    if body is None:
+        return markdown
+    _html[page.file.src_uri] = body
+    return ""
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """What Python-Markdown and MkDocs would have found on a page written as HTML: its table of
+    contents and anchors, and its links, checked as `--strict` checks a Markdown page's."""
+    body = _html.pop(page.file.src_uri, None)
+    if body is None:
+        return html
+    page.toc = get_toc([heading.as_token() for heading in htmlpages.headings(body)])
+    page.present_anchor_ids = htmlpages.anchor_ids(body)
+    by_url = _urls.get(id(files))
+    if by_url is None:
+        _urls.clear()
+        by_url = _urls[id(files)] = {file.url.removeprefix("./"): file for file in files}
+    page.links_to_anchors = {}
+    for link in htmlpages.links(body, page.file.url.removeprefix("./")):
+        target = by_url.get(link.target)
+        if target is None:
+            log.warning(f"Doc file '{page.file.src_uri}' contains a link '{link.href}', but the target "
+                        f"'{link.target}' is not found among documentation files.")
+        elif link.anchor:
+            page.links_to_anchors.setdefault(target, {}).setdefault(link.anchor, link.href)
+    return body
 
 
 @event_priority(-100)

@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from . import charts, exports, plaintext
 from .cite import Citer, chinese_date
-from .markdown import finalize, html_text, md_escape, summary, yaml_string
+from .htmlpages import heading_id
+from .markdown import finalize, html_lines, html_text, md_escape, summary, yaml_string
 from .model import ROLE_LABELS, ROLE_MARKS, ROLES, Location, Measure, Plan, Unit
 from .problems import PlanError, Problem
 from .progress import Progress
@@ -98,13 +99,15 @@ def make_environment(templates: Path) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(str(templates)),
         bytecode_cache=_COMPILED,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        # *.html.j2 write HTML (plansite/htmlpages.py): every value is escaped as HTML there, as Markdown elsewhere
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         finalize=finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(yaml=yaml_string, html=html_text, md=lambda s: Markup(md_escape(s)), summary=summary)
+    env.filters.update(yaml=yaml_string, html=html_text, md=lambda s: Markup(md_escape(s)), summary=summary,
+                       lines=html_lines)
     env.globals.update(ROLES=ROLES, ROLE_LABELS=ROLE_LABELS, ROLE_MARKS=ROLE_MARKS, anchor=anchor,
                        GENERATED_MARK=Markup(GENERATED_MARK), charts=charts, tasks_path=exports.tasks_path,
                        COLLECTIVES_LISTED=COLLECTIVES_LISTED)
@@ -141,11 +144,16 @@ class Renderer:
 
         def url(target: Any, fragment: str = "") -> Markup:  # for raw HTML, which MkDocs does not rewrite
             link = relative_url(page_url(page_path(target)) or "", page_url(path) or "")
-            return Markup(link + (f"#{fragment}" if fragment else ""))
+            return Markup(html_text(link) + (f"#{html_text(fragment)}" if fragment else ""))
+
+        used_ids: set[str] = set()
+
+        def auto_id(text: str) -> str:  # a heading's id where Markdown would have made one
+            return heading_id(text, used_ids)
 
         text = self.env.get_template(template).render(
-            plan=self.plan, href=href, url=url, path=path, tasks=self.tasks, parts=self.parts, sections=self.sections,
-            **context,
+            plan=self.plan, href=href, url=url, auto_id=auto_id, path=path, tasks=self.tasks, parts=self.parts,
+            sections=self.sections, **context,
         )
         return path, text
 
@@ -164,10 +172,10 @@ class Renderer:
                   for s in plan.sections]
         for m in plan.measures:
             previous, following = self.neighbours[m.id]
-            pages.append(self.page("measure.md.j2", page_path(m), measure=m, section=self.sections[m.section_id],
+            pages.append(self.page("measure.html.j2", page_path(m), measure=m, section=self.sections[m.section_id],
                                    part=self.parts[m.part_id], previous=previous, next=following))
         pages += [self.page("unit.md.j2", page_path(u), unit=u, task=self.tasks[u.slug]) for u in plan.units]
-        pages += [self.page("unit_tasks.md.j2", exports.tasks_path(u), unit=u, task=self.tasks[u.slug])
+        pages += [self.page("unit_tasks.html.j2", exports.tasks_path(u), unit=u, task=self.tasks[u.slug])
                   for u in plan.units]
         pages += [self.page("matrix.md.j2", "matrix.md", matrix=exports.matrix(plan)),
                   self.page("topics.md.j2", "topics.md"),

@@ -235,14 +235,17 @@ def test_a_failed_make_build_leaves_the_site_whole_and_names_the_data(tmp_path: 
     before = snapshot(project / "site")
     assert "measures/2/index.html" in before
 
-    # A template slip that only a strict build sees: a link to a page that does not exist.
-    template = project / "templates" / "measure.md.j2"
-    template.write_text(template.read_text(encoding="utf-8") + "\n[另见](../no-such-page.md)\n", encoding="utf-8")
+    # A template slip that only a strict build sees: a link to a page that does not exist (in a
+    # page written as HTML, which the hook checks as MkDocs checks a Markdown page's links).
+    template = project / "templates" / "measure.html.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace("</div>\n", '<p><a href="../no-such-page/">另见</a></p>\n</div>\n'),
+                        encoding="utf-8")
     failed = _make_build(project)
     assert failed.returncode != 0
     assert snapshot(project / "site") == before
     assert sorted(p.name for p in project.iterdir() if p.name.startswith("site")) == ["site"]
-    assert "Doc file 'measures/2.md' contains a link '../no-such-page.md'" in failed.stderr
+    assert "Doc file 'measures/2.md' contains a link '../no-such-page/'" in failed.stderr
     assert "this page is made from data/parts/2.yaml:15:9 (measure 2)" in failed.stderr, failed.stderr[-2000:]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from pathlib import Path
@@ -107,36 +108,37 @@ def test_every_unit_has_a_task_list(plan, pages) -> None:
         assert tasks_path(unit) == f"units/{unit.slug}/tasks.md"
         assert f"units/{unit.slug}.md" in pages  # the unit's own page stays where it was
         page = pages[tasks_path(unit)]
-        assert f"# {unit.name}任务分工清单\n" in page
+        assert f">{html.escape(unit.name)}任务分工清单</h1>\n" in page
         assert f"({posixpath.basename(unit.slug)}/tasks.md)" in pages[f"units/{unit.slug}.md"]
 
 
 def test_task_list_lists_each_measure_by_role_in_full(plan, pages) -> None:
     page = pages["units/sifaju/tasks.md"]
-    assert "本单位共涉及 **28** 条措施：牵头单位 14 条，参加单位 8 条，责任单位 6 条。" in page
-    assert re.findall(r"^## (.+)$", page, re.M) == [
+    assert "本单位共涉及 <strong>28</strong> 条措施：牵头单位 14 条，参加单位 8 条，责任单位 6 条。" in page
+    assert re.findall(r"^<h2 id=\"[^\"]*\">(.+)</h2>$", page, re.M) == [
         "作为牵头单位（14 条）", "作为参加单位（8 条）", "作为责任单位（6 条）", "作为统称成员承担的措施",
     ]
-    assert page.count("\n### 第") == 28
-    assert "### 第1条 { #lead-measure-1 }\n\n二、推动全社会增强法治观念 › （一）维护宪法权威\n{: .task-where }" in page
-    assert "牵头单位：区委宣传部、**区司法局**<br>参加单位：区直各部门\n{: .task-units }" in page
+    assert len(re.findall(r'^<h3 id="(?:lead|participating|responsible)-measure-\d+">第', page, re.M)) == 28
+    assert ('<h3 id="lead-measure-1">第1条</h3>\n'
+            '<p class="task-where">二、推动全社会增强法治观念 › （一）维护宪法权威</p>') in page
+    assert '<p class="task-units">牵头单位：区委宣传部、<strong>区司法局</strong><br>参加单位：区直各部门</p>' in page
     # the combined spelling is shown as written, in bold because it names this unit
-    assert "**区司法局等区直相关部门**" in page
+    assert "<strong>区司法局等区直相关部门</strong>" in page
     # what it carries as a member of a collective, in full too, each measure once
     member = _member_measures(plan, next(u for u in plan.units if u.slug == "sifaju"))
     assert [(c.name, len(ms)) for c, ms in member if ms] == [
-        (name, int(n)) for name, n in re.findall(r"^### 作为“(.+)”的成员（(\d+) 条）$", page, re.M)]
-    assert page.count("\n#### 第") == sum(len(ms) for _, ms in member) > 0
-    assert "#### 第6条 { #member-quzhi-gebumen-measure-6 }" in page
-    assert "参加单位：**区直各部门**\n{: .task-units }" in page
+        (name, int(n)) for name, n in re.findall(r"^<h3 id=\"[^\"]*\">作为“(.+)”的成员（(\d+) 条）</h3>$", page, re.M)]
+    assert page.count("\n<h4 id=") == sum(len(ms) for _, ms in member) > 0
+    assert '<h4 id="member-quzhi-gebumen-measure-6">第6条</h4>' in page
+    assert "参加单位：<strong>区直各部门</strong></p>" in page
     assert "search:\n  exclude: true" in page
 
 
 def test_task_list_escapes_measure_text() -> None:
     pages = render_site(load_plan(BASE_DATA), ROOT / "templates")
     page = pages["units/jiaoyuju/tasks.md"]
-    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in page and "<script" not in page
-    assert "牵头单位：区司法局、**区为教育局**<br>参加单位：区直各部门" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
+    assert "牵头单位：区司法局、<strong>区为教育局</strong><br>参加单位：区直各部门" in page
 
 
 # --- nav, home, topics ------------------------------------------------------------

@@ -3,6 +3,7 @@ text under headings, no consultation, no period; every value shown as text."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,8 @@ def test_numbering_labels_and_heading_text(tmp_path: Path) -> None:
     plan = load_plan(other_conventions(tmp_path))
     pages = render_site(plan, ROOT / "templates")
     measure = pages["measures/1.md"]
-    assert '\ntitle: "（一）1 ' in measure and "\n# （一）1 " in measure and "第1条" not in measure
-    assert "- **配合单位**：" in measure and "参加单位" not in measure
+    assert '\ntitle: "（一）1 ' in measure and '">（一）1 ' in measure and "第1条" not in measure
+    assert "<li><strong>配合单位</strong>：" in measure and "参加单位" not in measure
     assert "（一）1。" in measure  # the citation
     assert pages["measures/2.md"].count("第2条") >= 2  # numbered 1. 2. 3.: still 第N条
     section = pages["sections/1.md"]
@@ -53,8 +54,8 @@ def test_numbering_labels_and_heading_text(tmp_path: Path) -> None:
     assert "\n# 保障落实\n" in unnumbered and "（）" not in unnumbered
     assert "全文分 2 个部分、1 节、3 条措施" in pages["index.md"]  # the unnumbered section is not a 节
     assert "本部分共 1 节、3 条措施。" in pages["parts/2.md"] and "## [保障落实]" not in pages["parts/2.md"]
-    crumbs = pages["measures/3.md"].split("\n{: .breadcrumbs", 1)[0].rsplit("\n", 1)[1]
-    assert crumbs == "[二、主要任务](../parts/2.md)"
+    crumbs = re.search(r'<p class="breadcrumbs"[^>]*>(.*?)</p>', pages["measures/3.md"])
+    assert crumbs and crumbs.group(1) == '<a href="../../parts/2/">二、主要任务</a>'
 
 
 def test_a_plan_without_consultation_or_period(tmp_path: Path) -> None:
