@@ -167,14 +167,14 @@ class Renderer:
         ]
         if plan.consultation is not None:  # a plan that never went out for comment has no such page
             pages.append(self.page("consultation.md.j2", "consultation.md"))
-        pages += [self.page("part.md.j2", page_path(p), part=p) for p in plan.parts]
-        pages += [self.page("section.md.j2", page_path(s), section=s, part=self.parts[s.part_id])
+        pages += [self.page("part.html.j2", page_path(p), part=p) for p in plan.parts]
+        pages += [self.page("section.html.j2", page_path(s), section=s, part=self.parts[s.part_id])
                   for s in plan.sections]
         for m in plan.measures:
             previous, following = self.neighbours[m.id]
             pages.append(self.page("measure.html.j2", page_path(m), measure=m, section=self.sections[m.section_id],
                                    part=self.parts[m.part_id], previous=previous, next=following))
-        pages += [self.page("unit.md.j2", page_path(u), unit=u, task=self.tasks[u.slug]) for u in plan.units]
+        pages += [self.page("unit.html.j2", page_path(u), unit=u, task=self.tasks[u.slug]) for u in plan.units]
         pages += [self.page("unit_tasks.html.j2", exports.tasks_path(u), unit=u, task=self.tasks[u.slug])
                   for u in plan.units]
         pages += [self.page("matrix.md.j2", "matrix.md", matrix=exports.matrix(plan)),

@@ -36,7 +36,7 @@ def test_markup_in_data_is_escaped() -> None:
 
 def test_section_page_anchors_are_built_from_ids() -> None:
     page = (GOLDEN / "sections" / "1.md").read_text(encoding="utf-8")
-    assert "{ #measure-1 data-search-exclude }" in page and "{ #measure-2 data-search-exclude }" in page
+    assert '<h2 data-search-exclude id="measure-1">' in page and '<h2 data-search-exclude id="measure-2">' in page
 
 
 def _generate(data: Path, docs: Path) -> str:

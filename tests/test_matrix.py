@@ -109,7 +109,7 @@ def test_every_unit_has_a_task_list(plan, pages) -> None:
         assert f"units/{unit.slug}.md" in pages  # the unit's own page stays where it was
         page = pages[tasks_path(unit)]
         assert f">{html.escape(unit.name)}任务分工清单</h1>\n" in page
-        assert f"({posixpath.basename(unit.slug)}/tasks.md)" in pages[f"units/{unit.slug}.md"]
+        assert '<a href="tasks/">打印本单位任务分工清单</a>' in pages[f"units/{unit.slug}.md"]
 
 
 def test_task_list_lists_each_measure_by_role_in_full(plan, pages) -> None:

@@ -48,12 +48,12 @@ def test_numbering_labels_and_heading_text(tmp_path: Path) -> None:
     assert "（一）1。" in measure  # the citation
     assert pages["measures/2.md"].count("第2条") >= 2  # numbered 1. 2. 3.: still 第N条
     section = pages["sections/1.md"]
-    assert "本节说明：\\*星号\\* &lt;i&gt;斜体&lt;/i&gt; \\[链接\\]\\(x\\) \\# 井号 &amp;amp; \\{: .cls \\}" in section
-    assert "部分说明：\\*星号\\*" in pages["parts/2.md"]
+    assert "<p>本节说明：*星号* &lt;i&gt;斜体&lt;/i&gt; [链接](x) # 井号 &amp;amp; {: .cls }</p>" in section
+    assert "<p>部分说明：*星号* &lt;i&gt;" in pages["parts/2.md"]
     unnumbered = pages["sections/2.md"]
-    assert "\n# 保障落实\n" in unnumbered and "（）" not in unnumbered
+    assert '">保障落实</h1>\n' in unnumbered and "（）" not in unnumbered
     assert "全文分 2 个部分、1 节、3 条措施" in pages["index.md"]  # the unnumbered section is not a 节
-    assert "本部分共 1 节、3 条措施。" in pages["parts/2.md"] and "## [保障落实]" not in pages["parts/2.md"]
+    assert "本部分共 1 节、3 条措施。" in pages["parts/2.md"] and ">保障落实</a></h2>" not in pages["parts/2.md"]
     crumbs = re.search(r'<p class="breadcrumbs"[^>]*>(.*?)</p>', pages["measures/3.md"])
     assert crumbs and crumbs.group(1) == '<a href="../../parts/2/">二、主要任务</a>'
 

@@ -178,7 +178,7 @@ def test_the_overview_and_the_unit_card(outputs: dict[str, str | bytes]) -> None
     assert "- 2023年上半年：[第6条 加强社会组织登记管理，开展社会组织法治培训](../../measures/6.md)（牵头单位）" \
         in missing
     assert "2023年下半年" not in missing
-    assert "[本单位落实情况](minzhengju/progress.md)" in str(outputs["units/minzhengju.md"])
+    assert '<a href="progress/">本单位落实情况</a>' in str(outputs["units/minzhengju.md"])
 
 
 def test_open_data_reads_back_and_follows_its_schema(outputs: dict[str, str | bytes]) -> None:
