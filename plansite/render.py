@@ -161,7 +161,7 @@ class Renderer:
         plan = self.plan
         pages = [
             self.page("home.md.j2", "index.md"),
-            self.page("fulltext.md.j2", "fulltext.md"),
+            self.page("fulltext.html.j2", "fulltext.md"),
             self.page("parts_index.md.j2", "parts/index.md"),
             self.page("units_index.md.j2", "units/index.md"),
         ]
@@ -177,10 +177,10 @@ class Renderer:
         pages += [self.page("unit.html.j2", page_path(u), unit=u, task=self.tasks[u.slug]) for u in plan.units]
         pages += [self.page("unit_tasks.html.j2", exports.tasks_path(u), unit=u, task=self.tasks[u.slug])
                   for u in plan.units]
-        pages += [self.page("matrix.md.j2", "matrix.md", matrix=exports.matrix(plan)),
+        pages += [self.page("matrix.html.j2", "matrix.md", matrix=exports.matrix(plan)),
                   self.page("topics.md.j2", "topics.md"),
                   self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS),
-                  self.page("sitemap.md.j2", "sitemap.md")]
+                  self.page("sitemap.html.j2", "sitemap.md")]
         data_files = {**exports.data_files(plan), plaintext.PATH: plaintext.document_file(plan)}
         if self.progress is not None:
             pages += self.progress.pages(self)

@@ -117,8 +117,8 @@ def test_charts_sit_on_home_and_matrix_with_a_table_beside_them(plan) -> None:
     assert "<figcaption>各部分措施数（总体要求部分不含具体措施）；同样的数字见上表。</figcaption>" in home
     assert "| [二、推动全社会增强法治观念](parts/2.md) |" in home  # the table with the same figures
     assert matrix.count('id="chart-leads"') == 1
-    assert "| [区司法局](units/sifaju.md) | 14 条 |" in matrix
-    assert "| [区法院](units/fayuan.md) | 3 条 |" in matrix
+    assert '<td><a href="../units/sifaju/">区司法局</a></td>\n<td style="text-align: right;">14 条</td>' in matrix
+    assert '<td><a href="../units/fayuan/">区法院</a></td>\n<td style="text-align: right;">3 条</td>' in matrix
 
 
 def test_fixture_plan_charts() -> None:

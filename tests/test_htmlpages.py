@@ -51,9 +51,10 @@ def test_auto_ids_are_what_markdown_made() -> None:
         == ["_1", "14", "_2", "14_1"]
 
 
-def test_the_pages_of_each_part_section_measure_and_unit_are_written_as_html() -> None:
+def test_the_pages_made_for_each_item_and_the_long_lists_are_written_as_html() -> None:
     _, outputs = build_outputs(Project(data_dir=BASE_DATA))
-    for path in ("measures/1.md", "units/sifaju/tasks.md", "units/sifaju.md", "sections/1.md", "parts/2.md"):
+    for path in ("measures/1.md", "units/sifaju/tasks.md", "units/sifaju.md", "sections/1.md", "parts/2.md",
+                 "matrix.md", "fulltext.md", "sitemap.md"):
         page = str(outputs[path])
         assert htmlpages.body(page.split("\n---\n", 1)[1]) is not None, path
         assert "](../" not in page and "\n{: " not in page, path  # no Markdown left in them
