@@ -39,6 +39,7 @@ COLLECTIVES_LISTED = 12
 
 # Links between pages: the same few (target, folder) pairs over and over, and relpath is slow.
 _relpath = functools.cache(posixpath.relpath)
+_relative_url = functools.cache(relative_url)
 
 
 def anchor(measure: Measure) -> str:
@@ -143,7 +144,7 @@ class Renderer:
             return Markup(rel + (f"#{fragment}" if fragment else ""))
 
         def url(target: Any, fragment: str = "") -> Markup:  # for raw HTML, which MkDocs does not rewrite
-            link = relative_url(page_url(page_path(target)) or "", page_url(path) or "")
+            link = _relative_url(page_url(page_path(target)) or "", page_url(path) or "")
             return Markup(html_text(link) + (f"#{html_text(fragment)}" if fragment else ""))
 
         used_ids: set[str] = set()
