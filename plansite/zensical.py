@@ -23,8 +23,10 @@ from typing import Any
 
 import yaml
 
+from . import htmlpages
 from .model import Plan
 from .render import site_description, site_nav, theme_extra
+from .urls import page_url
 
 CONFIG_NAME = "zensical.yml"  # not .toml: Zensical reads any other name as mkdocs.yml
 SEARCH_WORKER = Path("assets", "javascripts", "workers", "plansite-search.js")
@@ -144,3 +146,30 @@ def prepare(plan: Plan, root: Path, out: Path) -> Path:
     path = out / CONFIG_NAME
     path.write_text(HEADER + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def broken_html_links(docs: Path, site: Path) -> list[str]:
+    """Zensical checks the links of Markdown pages, not those inside raw HTML: the links of the pages
+    written as HTML (plansite/htmlpages.py), each checked against the built site, its page or file
+    and the anchor on that page. A message for each one that leads nowhere."""
+    found = []
+    ids: dict[Path, set[str]] = {}
+    for path in sorted(docs.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        body = htmlpages.body(text.split("\n---\n", 1)[1] if text.startswith("---\n") else text)
+        if body is None:
+            continue
+        rel = path.relative_to(docs).as_posix()
+        for link in htmlpages.links(body, page_url(rel) or ""):
+            built = site / link.target
+            target = built / "index.html" if link.target == "" or link.target.endswith("/") else built
+            if not target.is_file():
+                found.append(f"docs/{rel}: the link '{link.href}' leads to /{link.target}, "
+                             "which the site does not have")
+            elif link.anchor and target.suffix == ".html":
+                if target not in ids:
+                    ids[target] = htmlpages.anchor_ids(target.read_text(encoding="utf-8"))
+                if link.anchor not in ids[target]:
+                    found.append(f"docs/{rel}: the link '{link.href}' leads to an anchor '#{link.anchor}' "
+                                 f"that /{link.target} does not have")
+    return found

@@ -58,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"zensical build --strict failed ({reason}); the pages named above are in docs/ "
               f"(a hand-written page, or a template).", file=sys.stderr)
         return 1
+    if broken := zensical.broken_html_links(out / "docs", out / "site"):
+        print("\n".join(broken), file=sys.stderr)
+        print(f"zensical build --strict failed: {len(broken)} broken links in pages written as HTML "
+              f"(templates/*.html.j2).", file=sys.stderr)
+        return 1
     print(f"Zensical built {out / 'site'} in {time.perf_counter() - start:.2f} s.")
     return 0
 

@@ -203,6 +203,19 @@ def test_fixture_plan_redirects_withdrawals_markup_and_a_broken_link(tmp_path: P
     assert "notes.md:3:30" in shown and "anchor does not exist" in shown, shown
     assert "Traceback" not in shown and "zensical build --strict failed" in shown
 
+    # Zensical does not look inside raw HTML: the links of the pages written as HTML are checked
+    # against the built site instead, as the MkDocs hook checks them.
+    (project / "docs" / "notes.md").unlink()
+    template = project / "templates" / "measure.html.j2"
+    links = '<p><a href="../../units/no-such-unit/">x</a> <a href="../../sections/1/#no-such">y</a></p>\n'
+    template.write_text(template.read_text(encoding="utf-8").replace("</div>\n", links + "</div>\n"), encoding="utf-8")
+    done = build(tmp_path / "z", project)
+    assert done.returncode == 1
+    assert ("docs/measures/1.md: the link '../../units/no-such-unit/' leads to /units/no-such-unit/, which the site "
+            "does not have") in done.stderr, done.stderr[-2000:]
+    assert ("docs/measures/1.md: the link '../../sections/1/#no-such' leads to an anchor '#no-such' that "
+            "/sections/1/ does not have") in done.stderr
+
 
 def test_a_data_error_stops_before_zensical(tmp_path: Path) -> None:
     _require_zensical()
