@@ -145,7 +145,7 @@ class Renderer:
 
         def url(target: Any, fragment: str = "") -> Markup:  # for raw HTML, which MkDocs does not rewrite
             link = _relative_url(page_url(page_path(target)) or "", page_url(path) or "")
-            return Markup(html_text(link) + (f"#{html_text(fragment)}" if fragment else ""))
+            return html_text(link + (f"#{fragment}" if fragment else ""))
 
         used_ids: set[str] = set()
 
