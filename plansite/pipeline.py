@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import plancache
 from .ledger import load_history
 from .model import Plan
 from .problems import PlanError
@@ -113,10 +114,12 @@ def generate(project: Project, force: bool = False, reuse: bool = False) -> tupl
         raise PlanError(problems)
     stamp = fingerprint(project)
     if not force and (report := is_current(project.docs, stamp)):
-        plan = (reuse and _recent.get(stamp)) or load_versions(project.data, load_plan(project.data)).current.plan
+        plan = ((reuse and _recent.get(stamp)) or plancache.load(project.docs, stamp)
+                or load_versions(project.data, load_plan(project.data)).current.plan)
         return plan, report
     plan, outputs = build_outputs(project)
     report = write_outputs(project.docs, outputs, stamp)
+    plancache.save(project.docs, stamp, plan)
     _recent.clear()
     _recent[stamp] = plan
     return plan, report
