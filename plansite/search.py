@@ -98,12 +98,13 @@ def decode_spaces(text: str) -> str:
 def refine_index(
     index: Mapping[str, Any], words: Mapping[str, Iterable[str]], cut: Callable[[str], Iterable[str]] | None = None
 ) -> dict[str, Any]:
-    """A copy of a Material search index with the keywords field, tags cut into words, and titles and
-    texts compacted (`Compactor`).
+    """A copy of a Material search index with the keywords field, tags cut into words, titles and texts
+    compacted (`Compactor`), and each page's heading in the page's own entry (`_one_head`).
 
     Material segments titles and texts with jieba (`cut`) but not tags: a topic such as
     公共法律服务 stayed one term, so the query, cut into 公共 and 法律服务 as in the texts,
-    could never match a title and a tag at once.
+    could never match a title and a tag at once. A page's tags are on its own entry only: on each
+    of its sections they only repeated it.
     """
     config = dict(index["config"])
     compact = Compactor(config["separator"], set("".join(e["title"] + e["text"] for e in index["docs"])))
@@ -111,12 +112,28 @@ def refine_index(
     if compact.encodes:
         config[SPACES_KEY] = True
     docs = []
-    for entry in index["docs"]:
-        entry = dict(entry)
+    for entry in _one_head(index["docs"]):
         entry["title"], entry["text"] = compact(entry["title"]), compact(entry["text"])
-        if "#" not in entry["location"] and entry["location"] in words:
+        if "#" in entry["location"]:
+            entry.pop("tags", None)
+        elif entry["location"] in words:
             entry[KEYWORDS_FIELD] = " ".join(words[entry["location"]])
         if cut is not None and entry.get("tags"):
             entry["tags"] = [ZWSP.join(cut(tag)) for tag in entry["tags"]]
         docs.append(entry)
     return {**index, "config": config, "docs": docs}
+
+
+def _one_head(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of the entries; where a page's entry has no text and the next is its heading (what
+    Material writes when something left out of the index, such as the breadcrumbs, comes before
+    the page's <h1>), one entry: the page's, with the heading's text."""
+    docs: list[dict[str, Any]] = []
+    for entry in entries:
+        page = docs[-1] if docs else None
+        if (page is not None and "#" not in page["location"] and not page["text"]
+                and entry["location"].startswith(page["location"] + "#") and entry["title"] == page["title"]):
+            page["text"] = entry["text"]
+        else:
+            docs.append(dict(entry))
+    return docs

@@ -118,3 +118,26 @@ def test_the_refined_index_says_how_its_spaces_are_written() -> None:
     no_space_cut = refine_index({**raw, "config": {**raw["config"], "separator": "[。]+"}}, {})
     assert SPACES_KEY not in no_space_cut["config"]
     assert no_space_cut["docs"][0]["text"] == f"<p>广泛开展{ZWSP}民法典。 x</p>"
+
+
+def test_a_page_and_its_heading_are_one_entry_and_its_tags_are_on_it_only() -> None:
+    """Material writes an empty entry for a page whose heading comes after something left out of the
+    index (the breadcrumbs), and the heading as a second entry with the same title."""
+    tags = {"tags": ["普法"], "boost": 3}
+    raw = {"config": {"separator": SEPARATOR, "lang": ["zh"]}, "docs": [
+        {"location": "measures/7/", "title": "第7条", "text": "", **tags},
+        {"location": "measures/7/#7", "title": "第7条", "text": "<p>措施</p>", **tags},
+        {"location": "measures/7/#_1", "title": "落实情况", "text": "滞后", **tags},
+        {"location": "units/a/", "title": "区司法局", "text": "", "boost": 4},
+        {"location": "units/a/#roles", "title": "职责", "text": "牵头"},
+        {"location": "units/b/", "title": "区教育局", "text": ""},
+        {"location": "units/b/#b", "title": "区教育局", "text": "参加"},
+    ]}
+    docs = refine_index(raw, {"measures/7/": ["第7条"]})["docs"]
+    assert docs == [
+        {"location": "measures/7/", "title": "第7条", "text": "<p>措施</p>", **tags, "keywords": "第7条"},
+        {"location": "measures/7/#_1", "title": "落实情况", "text": "滞后", "boost": 3},
+        {"location": "units/a/", "title": "区司法局", "text": "", "boost": 4},
+        {"location": "units/a/#roles", "title": "职责", "text": "牵头"},
+        {"location": "units/b/", "title": "区教育局", "text": "参加"},
+    ]
