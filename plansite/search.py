@@ -107,19 +107,22 @@ def refine_index(
     of its sections they only repeated it.
     """
     config = dict(index["config"])
-    compact = Compactor(config["separator"], set("".join(e["title"] + e["text"] for e in index["docs"])))
+    entries = index["docs"]
+    if config.pop(SPACES_KEY, False):  # refined before (a merged or kept index): the same again
+        entries = [{**e, "title": decode_spaces(e["title"]), "text": decode_spaces(e["text"])} for e in entries]
+    compact = Compactor(config["separator"], set("".join(e["title"] + e["text"] for e in entries)))
     config["fields"] = {**config.get("fields", {}), KEYWORDS_FIELD: {"boost": KEYWORDS_BOOST}}
     if compact.encodes:
         config[SPACES_KEY] = True
     docs = []
-    for entry in _one_head(index["docs"]):
+    for entry in _one_head(entries):
         entry["title"], entry["text"] = compact(entry["title"]), compact(entry["text"])
         if "#" in entry["location"]:
             entry.pop("tags", None)
         elif entry["location"] in words:
             entry[KEYWORDS_FIELD] = " ".join(words[entry["location"]])
         if cut is not None and entry.get("tags"):
-            entry["tags"] = [ZWSP.join(cut(tag)) for tag in entry["tags"]]
+            entry["tags"] = [ZWSP.join(cut(tag.replace(ZWSP, ""))) for tag in entry["tags"]]
         docs.append(entry)
     return {**index, "config": config, "docs": docs}
 

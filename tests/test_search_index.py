@@ -141,3 +141,16 @@ def test_a_page_and_its_heading_are_one_entry_and_its_tags_are_on_it_only() -> N
         {"location": "units/a/#roles", "title": "职责", "text": "牵头"},
         {"location": "units/b/", "title": "区教育局", "text": "参加"},
     ]
+
+
+def test_refining_a_refined_index_changes_nothing() -> None:
+    """The parallel build merges refined indexes and `make serve` keeps entries between builds: a
+    second pass must not read a written zero-width space as a space, or cut a tag twice."""
+    texts = materials_texts()[:40]
+    raw = {"config": {"separator": SEPARATOR, "lang": ["zh"]},
+           "docs": [{"location": f"p{i}/", "title": t[:30], "text": t, "tags": ["公共法律服务"]}
+                    for i, t in enumerate(texts)]}
+    cut = SearchIndex()._segment_chinese
+    once = refine_index(raw, {"p1/": ["第1条"]}, lambda tag: cut(tag).split(ZWSP))
+    assert once["docs"][0]["tags"] == [f"公共{ZWSP}法律{ZWSP}服务"]
+    assert refine_index(once, {"p1/": ["第1条"]}, lambda tag: cut(tag).split(ZWSP)) == once
