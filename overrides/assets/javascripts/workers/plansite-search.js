@@ -14,13 +14,19 @@
  * 3. Where the terms of one typed word stand next to each other in a field (the phrase as
  *    typed), the page ranks higher than pages that have the parts apart.
  *
+ * And the index is read as plansite/search.py writes it: where its config says "zwsp_as_space",
+ * a single space in a title or text stands for a zero-width space (1 byte instead of 3) and
+ * two spaces for one space; Material gets the index as it wrote it.
+ *
  * Lunr syntax (title:, ~, ^, *) is left to Material. Terms keep Material's trailing
  * wildcard, so what is being typed matches the longer word it begins.
  */
 (function () {
   "use strict"
 
+  var SETUP = 0                        /* SearchMessageType.SETUP */
   var QUERY = 2                        /* SearchMessageType.QUERY */
+  var ZWSP_AS_SPACE = "zwsp_as_space"  /* plansite/search.py SPACES_KEY */
   var PHRASE_BONUS = 3                 /* score factor for a typed phrase found as is */
   var LUNR_SYNTAX = /(^|\s)(title|text|tags|keywords):|[~^*]/
   var HAN = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/
@@ -38,6 +44,11 @@
   /* Registered before Material's listener, so it runs first for each message */
   self.addEventListener("message", function (ev) {
     var message = ev.data
+    if (message && message.type === SETUP && message.data && message.data.config[ZWSP_AS_SPACE])
+      message.data.docs.forEach(function (doc) {
+        doc.title = readSpaces(doc.title)
+        doc.text = readSpaces(doc.text)
+      })
     pending = null
     if (index && message && message.type === QUERY && typeof message.data === "string")
       pending = analyse(message.data)
@@ -92,6 +103,13 @@
   }
 
   /* ------------------------------------------------------------------------ */
+
+  /* Two spaces are a space, one is a zero-width space (plansite/search.py decode_spaces) */
+  function readSpaces(value) {
+    return typeof value !== "string" ? value : value.replace(/  | /g, function (spaces) {
+      return spaces.length === 2 ? " " : "\u200b"
+    })
+  }
 
   /* The query as groups (one per typed word) of index terms, or null for Material */
   function analyse(query) {
