@@ -159,6 +159,10 @@ def on_files(files: Any, config: Any) -> Any:
     state = preview.site_state([f.src_uri for f in files], settings, theme)
     pages = {f.src_uri: (f.abs_src_path, f.abs_dest_path) for f in files.documentation_pages() if f.abs_src_path}
     _dirty.begin(state, Path(config.site_dir), pages)
+    for src in sorted(_dirty.listings) if _dirty.kept else ():  # built last: the edited page shows first
+        if (listing := files.get_file_from_path(src)) is not None:
+            files.remove(listing)
+            files.append(listing)
     return files
 
 
@@ -202,7 +206,7 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
 
 @event_priority(-100)  # after Material's search plugin has written the index
 def on_post_build(config: Any) -> None:
-    if _dirty.stale and (marked := preview.mark_stale(_dirty.stale, _dirty.dest_of, incremental.DATA_PAGE)):
+    if _dirty.stale and (marked := preview.mark_stale(_dirty, incremental.DATA_PAGE)):
         log.info(f"Preview: not brought up to date, until `make build`: {', '.join(_dirty.stale)} "
                  f"(said on {', '.join(marked)})")
     path = Path(config.site_dir) / "search" / "search_index.json"

@@ -211,6 +211,7 @@ class DirtyBuilds:
         self.stale: list[str] = []  # generated files left for the full build (plansite/incremental.py)
         self.dest_of: dict[str, str] = {}  # the built file of each page, while some are stale
         self.sources: dict[str, tuple[tuple[int, int], Any]] = {}  # file -> (its size and time, what it read as)
+        self.marked: set[str] = set()  # the pages whose built file carries the note of `stale_note`
         self.reset()
 
     def reset(self) -> None:
@@ -236,9 +237,11 @@ class DirtyBuilds:
         changed = [src for src, (source, built) in pages.items() if kept and _newer(source, built)]
         self.retag = not kept or any(src in self.tagged or src in self.listings or _may_have_tags(pages[src][0])
                                      for src in changed)
-        for src in self.listings if self.retag else ():
+        again = (self.listings if self.retag else set()) | (self.marked - set(self.stale))  # notes to take off
+        for src in again:
             if src in pages:
                 Path(pages[src][1]).unlink(missing_ok=True)
+        self.marked &= set(self.stale)
         self.state, self.next_state, self.kept = None, state, kept  # state: set again once this build succeeded
         self.rebuilt, self.fresh = set(), []
 
@@ -287,14 +290,11 @@ def _size_and_time(path: str) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
-def mark_stale(stale: Iterable[str], dest_of: dict[str, str], downloads_page: str) -> list[str]:
+def mark_stale(builds: DirtyBuilds, downloads_page: str) -> list[str]:
     """Put the note of `stale_note` on the built pages of the stale generated files (and on the page
     that offers stale downloads): the pages marked."""
-    marked = []
-    for src in sorted(set(stale) & set(dest_of)):
-        if src.endswith(".md"):
-            path = Path(dest_of[src])
-            if path.is_file():
-                path.write_text(stale_note(path.read_text(encoding="utf-8"), src == downloads_page), encoding="utf-8")
-                marked.append(src)
-    return marked
+    for src in sorted(set(builds.stale) & set(builds.dest_of)):
+        if src.endswith(".md") and (path := Path(builds.dest_of[src])).is_file():
+            path.write_text(stale_note(path.read_text(encoding="utf-8"), src == downloads_page), encoding="utf-8")
+            builds.marked.add(src)
+    return sorted(builds.marked)
