@@ -80,8 +80,7 @@ def _same_shape(old: Plan, new: Plan) -> bool:
 
 
 def _same_items(old: tuple[Any, ...], new: tuple[Any, ...], children: str) -> bool:
-    return len(old) == len(new) and all(a == b or _own(a, children) == _own(b, children)
-                                        for a, b in zip(old, new, strict=True))
+    return len(old) == len(new) and all(_own(a, children) == _own(b, children) for a, b in zip(old, new, strict=True))
 
 
 def _changed(old: tuple[Any, ...], new: tuple[Any, ...]) -> list[tuple[Any, Any]]:
@@ -96,12 +95,12 @@ def reach(old: Plan, new: Plan) -> Reach | None:
     """The pages an edit from `old` to `new` reaches; None for every page."""
     if not _same_shape(old, new):
         return None
-    measures = _changed(old.measures, new.measures)
+    listed = new.measures
+    measures = _changed(old.measures, listed)
     units = _changed(old.units, new.units)
     text_only = not units and all(bare(replace(a, text=b.text)) == bare(b) for a, b in measures)
-    order = {m.id: i for i, m in enumerate(new.measures)}
-    pages = {new.measures[j].id for _, m in measures for j in range(order[m.id] - 1, order[m.id] + 2)
-             if 0 <= j < len(new.measures)}
+    order = {m.id: i for i, m in enumerate(listed)}
+    pages = {listed[j].id for _, m in measures for j in range(order[m.id] - 1, order[m.id] + 2) if 0 <= j < len(listed)}
     named = {u for a, b in measures for u in _named(a) | _named(b)} | {b for _, b in units}
     collectives = [u for u in new.units if u.is_collective]
     # A department's pages list the collectives it may belong to: their names, counts and (when

@@ -28,7 +28,7 @@ from .pipeline import Inputs, Project, fingerprint, input_digests, load_inputs, 
 from .problems import PlanError, Problem
 from .render import Outputs, Renderer
 from .validate import read_checked, site_url_problems
-from .write import WriteReport, is_current, write_changed, write_manifest, write_outputs
+from .write import FileStats, WriteReport, file_stats, is_current, write_changed, write_manifest, write_outputs
 from .yamlfile import YamlDoc
 
 DEFER_ABOVE = 1000  # measures
@@ -154,7 +154,7 @@ class Session:
             changed = {n for n in digests.keys() | last.digests.keys() if digests.get(n) != last.digests.get(n)}
             if all(_plan_file(name) for name in changed):
                 inputs = load_inputs(project, self.reads)
-                if (report := self._update(project, last, inputs, stamp, digests)) is not None:
+                if (report := self._update(project, last, inputs, stamp, digests, current.stats)) is not None:
                     return inputs.plan, report
                 return inputs.plan, self._everything(project, inputs, stamp, digests)
         inputs = load_inputs(project, self.reads)
@@ -171,8 +171,8 @@ class Session:
                                frozenset(renderer.data_paths), frozenset())
         return report
 
-    def _update(self, project: Project, last: _Generated, inputs: Inputs, stamp: str,
-                digests: dict[str, bytes]) -> WriteReport | None:
+    def _update(self, project: Project, last: _Generated, inputs: Inputs, stamp: str, digests: dict[str, bytes],
+                stats: FileStats | None) -> WriteReport | None:
         """Render and write what the edit from `last` reaches; None when it reaches everything."""
         if inputs.versions.several or last.inputs.versions.several:
             return None
@@ -196,7 +196,9 @@ class Session:
             stale |= {path for path in held if path != "sitemap.md" or not reach.text_only} | last.data_paths
         if stale & last.data_paths and DATA_PAGE in last.pages:  # it offers them
             stale.add(DATA_PAGE)
-        write_manifest(project.docs, sorted(last.pages | last.history), stamp, sorted(stale))
+        if stats is not None:  # as checked, but for what was written now
+            stats = {**stats, **(file_stats(project.docs, report.written) or {})}
+        write_manifest(project.docs, sorted(last.pages | last.history), stamp, sorted(stale), stats)
         self.last = replace(last, stamp=stamp, digests=digests, inputs=inputs, stale=frozenset(stale))
         report.stale = sorted(stale)
         report.unchanged = len(last.pages | last.history) - len(report.written)

@@ -24,6 +24,7 @@ from .render import GENERATED_MARK, Outputs
 
 MANIFEST = ".generated"
 _INPUTS, _FILES, _STALE = "# inputs ", "# files ", "# stale "
+FileStats = dict[str, tuple[int, int]]  # path in docs/ -> size, modification time
 
 
 @dataclass
@@ -33,6 +34,7 @@ class WriteReport:
     unchanged: int = 0
     current: bool = False  # nothing was rendered: docs/ already held what these inputs make
     stale: list[str] = field(default_factory=list)  # left as they were, not what these inputs make (make serve)
+    stats: FileStats | None = field(default=None, repr=False)  # current: the generated files as checked
 
     def __str__(self) -> str:
         text = f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged"
@@ -55,16 +57,26 @@ def read_manifest(docs: Path) -> set[str]:
     return {line for line in _manifest_lines(docs) if line and not line.startswith("#")}
 
 
-def _files_state(docs: Path, rels: list[str]) -> str | None:
-    """A digest of each file's path, size and modification time; None if one is missing."""
-    digest = hashlib.sha256()
+def file_stats(docs: Path, rels: list[str]) -> FileStats | None:
+    """Each file's size and modification time; None if one is missing."""
+    stats = {}
     folder = str(docs)
     for rel in rels:
         try:
             stat = os.stat(os.path.join(folder, rel))  # not pathlib: 18,000 files at 100x, on every edit under serve
         except OSError:
             return None
-        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        stats[rel] = (stat.st_size, stat.st_mtime_ns)
+    return stats
+
+
+def _files_state(stats: FileStats | None) -> str | None:
+    """A digest of each file's path, size and modification time."""
+    if stats is None:
+        return None
+    digest = hashlib.sha256()
+    for rel, (size, mtime) in stats.items():
+        digest.update(f"{rel}\0{size}\0{mtime}\n".encode())
     return digest.hexdigest()
 
 
@@ -79,9 +91,10 @@ def is_current(docs: Path, fingerprint: str, stale_ok: bool = False) -> WriteRep
     if inputs != fingerprint or files is None or (stale and not stale_ok):
         return None
     rels = sorted(line for line in lines if line and not line.startswith("#"))
-    if _files_state(docs, rels) != files:
+    stats = file_stats(docs, rels)
+    if _files_state(stats) != files:
         return None
-    return WriteReport(unchanged=len(rels), current=True, stale=stale)
+    return WriteReport(unchanged=len(rels), current=True, stale=stale, stats=stats)
 
 
 def _is_ours(path: Path, previous: set[str], rel: str, content: bytes) -> bool:
@@ -136,11 +149,12 @@ def write_changed(docs: Path, outputs: dict[str, bytes]) -> WriteReport:
     return report
 
 
-def write_manifest(docs: Path, rels: list[str], fingerprint: str = "", stale: list[str] | None = None) -> None:
+def write_manifest(docs: Path, rels: list[str], fingerprint: str = "", stale: list[str] | None = None,
+                   stats: FileStats | None = None) -> None:
     """docs/.generated: the generated files `rels`, the inputs they were made from, and which of them
-    (`stale`) were left as they were."""
+    (`stale`) were left as they were. `stats`: the files' sizes and times if known (`file_stats`)."""
     manifest = "# Files written by scripts/generate_pages.py; the rest of docs/ is hand-written.\n"
-    if fingerprint and (files := _files_state(docs, rels)):
+    if fingerprint and (files := _files_state(stats if stats is not None else file_stats(docs, rels))):
         manifest += f"{_INPUTS}{fingerprint}\n{_FILES}{files}\n" + "".join(f"{_STALE}{rel}\n" for rel in stale or ())
     manifest += "".join(f"{rel}\n" for rel in rels)
     if not (docs / MANIFEST).is_file() or (docs / MANIFEST).read_text(encoding="utf-8") != manifest:
