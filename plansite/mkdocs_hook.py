@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,22 +18,12 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_build_date
 from mkdocs.utils.yaml import yaml_load
-from watchdog.events import (
-    DirCreatedEvent,
-    DirDeletedEvent,
-    DirMovedEvent,
-    FileClosedEvent,
-    FileCreatedEvent,
-    FileDeletedEvent,
-    FileModifiedEvent,
-    FileMovedEvent,
-)
-from watchdog.observers import Observer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from plansite import htmlpages, preview, provenance, search
+from plansite import htmlpages, incremental, preview, provenance, search
 from plansite.ledger import load_history
 from plansite.model import Plan
 from plansite.pipeline import Project, generate
@@ -46,14 +35,14 @@ from plansite.urls import url_of
 log = logging.getLogger("mkdocs.hooks.plansite")
 _built: dict[str, Plan] = {}  # the plan of the build under way, for on_post_build
 _run: dict[str, Any] = {}  # "command": the mkdocs command this process runs (build, serve, gh-deploy); "dirty"
-_last: dict[str, Any] = {}  # under `mkdocs serve --dirty`, what the last build left (see plansite/preview.py)
+_dirty = preview.DirtyBuilds()  # under `mkdocs serve`: what the last build left (see plansite/preview.py)
 
 
 def on_startup(command: str, dirty: bool) -> None:
     """`mkdocs serve` replaces site_url with its own http://127.0.0.1:8000/ before any build: the
     pages keep citing the public address, so that serving never rewrites docs/."""
     _run.update(command=command, dirty=dirty)
-    _last.clear()
+    _dirty.restart()
 
 
 def _incremental() -> bool:
@@ -76,7 +65,11 @@ def _project(config: Any) -> Project:
 def on_config(config: Any) -> Any:
     project = _project(config)
     try:
-        plan, report = generate(project, reuse=_run.get("command") == "serve")
+        if _run.get("command") == "serve":  # only what the edit reaches (plansite/incremental.py)
+            plan, report = _dirty.own.during(project.docs, lambda: incremental.generate(project))
+            _dirty.stale = report.stale
+        else:
+            plan, report = generate(project)
     except PlanError as err:
         raise PluginError("the data in data/ is invalid; docs/ and site/ were left unchanged.\n"
                           + err.report()) from None
@@ -161,33 +154,38 @@ def on_files(files: Any, config: Any) -> Any:
     changed and the tag listings (they list every tagged page)."""
     if not _incremental():
         return files
-    settings = (config.nav, config.site_name, config.site_description, config.copyright, config.extra)
+    settings = (config.nav, config.site_name, config.site_description, config.copyright, config.extra,
+                get_build_date())  # sitemap.xml's lastmod
     theme = [Path(config.config_file_path)] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
     state = preview.site_state([f.src_uri for f in files], settings, theme)
-    if state != _last.get("state"):  # or the last build failed: start over
-        _last.clear()
-        for child in Path(config.site_dir).iterdir():
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-    for file in files.documentation_pages():
-        if file.src_uri in _last.get("listings", ()):
-            Path(file.abs_dest_path).unlink(missing_ok=True)
-    _last.pop("state", None)  # set again once this build has succeeded
-    _last.update(next_state=state, rebuilt=set(), fresh=[])
+    pages = {f.src_uri: (f.abs_src_path, f.abs_dest_path) for f in files.documentation_pages() if f.abs_src_path}
+    _dirty.begin(state, Path(config.site_dir), pages)
+    for src in sorted(_dirty.listings) if _dirty.kept else ():  # built last: the edited page shows first
+        if (listing := files.get_file_from_path(src)) is not None:
+            files.remove(listing)
+            files.append(listing)
     return files
 
 
 @event_priority(110)  # before Material's tags plugin fills its listings
 def on_env(env: Any, config: Any, files: Any) -> Any:
-    """Under `serve --dirty`: show the tags plugin the tagged pages this build did not read."""
+    """Under `serve`: which built page each stale generated page is. Under `serve --dirty`: show the
+    tags plugin the tagged pages this build did not read."""
+    _dirty.dest_of = {f.src_uri: f.abs_dest_path for f in files.documentation_pages()} if _dirty.stale else {}
     tags, index = config.plugins.get("material/tags"), config.plugins.get("material/search")
-    if not _incremental() or tags is None:
+    if _run.get("command") == "serve" and env.bytecode_cache is None:
+        env.bytecode_cache = preview.THEME_CODE
+    if not _incremental():
         return env
-    for file in files.documentation_pages():
+    if _dirty.kept:  # what these show is part of the site's state, unchanged: 404.html, sitemap.xml
+        config.theme.static_templates.difference_update(
+            [t for t in config.theme.static_templates if (Path(config.site_dir) / t).is_file()])
+    _dirty.fresh = index.search_index.entries if index is not None else []  # this build's entries only
+    for file in files.documentation_pages() if tags is not None and _dirty.retag else ():
         page = file.page
-        if page is not None and page.markdown is None and file.src_uri in _last.get("tagged", ()):
-            page.read_source(config)
+        if page is not None and page.markdown is None and file.src_uri in _dirty.tagged:
+            _read_source(page, config)
             tags.on_page_markdown(page.markdown, page=page, config=config, files=files)
-    _last["fresh"] = index.search_index.entries if index is not None else []  # this build's entries only
     return env
 
 
@@ -227,66 +225,44 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     return body
 
 
+def _read_source(page: Any, config: Any) -> None:
+    """page.read_source(config), from memory if the file has not changed since it was last read."""
+    if (read := _dirty.recall(page.file.abs_src_path)) is None:
+        page.read_source(config)
+        _dirty.keep(page.file.abs_src_path, (page.markdown, page.meta))
+    else:
+        page.markdown, page.meta = read[0], dict(read[1])
+
+
 @event_priority(-100)
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     if _incremental():
-        _last["rebuilt"].add(page.url)
+        _dirty.rebuilt.add(page.url)
     return context
 
 
 @event_priority(-100)  # after Material's search plugin has written the index
 def on_post_build(config: Any) -> None:
+    if _dirty.stale and (marked := preview.mark_stale(_dirty, incremental.DATA_PAGE)):
+        log.info(f"Preview: not brought up to date, until `make build`: {', '.join(_dirty.stale)} "
+                 f"(said on {', '.join(marked)})")
     path = Path(config.site_dir) / "search" / "search_index.json"
     if not path.is_file() or "plan" not in _built:
         return
     jieba = _jieba()
     raw = json.loads(path.read_text(encoding="utf-8"))
     if _incremental():
-        _keep_whole(config, raw)
+        tags = config.plugins.get("material/tags") if _dirty.retag else None
+        tagged = {m.item.file.src_uri for m in tags.mappings if hasattr(m.item, "file")} if tags else None
+        listings = {listing.page.file.src_uri for listing in tags.listings} if tags else None
+        raw["docs"] = _dirty.end(tagged, listings)
     index = search.refine_index(raw, search.keywords(_built["plan"]), jieba.lcut if jieba else None)
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _keep_whole(config: Any, raw: dict[str, Any]) -> None:
-    """Under `serve --dirty`: the search entries of the pages this build did not rebuild come from the
-    last build (Material's own merge assumes one page was rebuilt); and what the next build needs."""
-    raw["docs"] = preview.merge_search_docs(_last.get("search", []), _last["fresh"], _last["rebuilt"])
-    tags = config.plugins.get("material/tags")
-    tagged = {m.item.file.src_uri for m in tags.mappings if hasattr(m.item, "file")} if tags else set()
-    listings = {listing.page.file.src_uri for listing in tags.listings} if tags else set()
-    _last.update(state=_last.pop("next_state"), search=raw["docs"], tagged=tagged, listings=listings)
-
-
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
     project = _project(config)
-    _watch_with_inotify(server)
+    preview.watch_with_inotify(server, _dirty.own)
     server.watch(str(project.data))
     server.watch(str(project.templates))
     return server
-
-
-def _watch_with_inotify(server: Any) -> None:
-    """MkDocs polls what it watches every 0.5 s, a stat of every file in docs/ (seconds of work at
-    scale, and up to 0.5 s before an edit is seen); the kernel's inotify reports a save at once."""
-    watched = dict(getattr(server, "_watched_paths", {}))
-    for path, count in watched.items():
-        for _ in range(count):
-            server.unwatch(path)
-    server.observer = _ChangeObserver()
-    for path, count in watched.items():
-        for _ in range(count):
-            server.watch(path)
-
-
-class _ChangeObserver(Observer):
-    """inotify also reports reads (a file opened, closed unwritten): each build, reading docs/ and data/,
-    would set off the next. Only changes count."""
-
-    def schedule(self, event_handler: Any, path: Any, *, recursive: bool = False,
-                 event_filter: Any = None, follow_symlink: bool = False) -> Any:
-        return super().schedule(event_handler, path, recursive=recursive, follow_symlink=follow_symlink,
-                                event_filter=event_filter or list(_CHANGES))
-
-
-_CHANGES = (FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
-            DirCreatedEvent, DirDeletedEvent, DirMovedEvent)

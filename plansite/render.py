@@ -178,19 +178,29 @@ class Renderer:
         pages += [self.page("unit.html.j2", page_path(u), unit=u, task=self.tasks[u.slug]) for u in plan.units]
         pages += [self.page("unit_tasks.html.j2", exports.tasks_path(u), unit=u, task=self.tasks[u.slug])
                   for u in plan.units]
-        pages += [self.page("matrix.html.j2", "matrix.md", matrix=exports.matrix(plan)),
+        pages += [self.matrix_page(),
                   self.page("topics.md.j2", "topics.md"),
                   self.page("data.md.j2", "data/index.md", columns=exports.COLUMNS),
                   self.page("sitemap.html.j2", "sitemap.md")]
-        data_files = {**exports.data_files(plan), plaintext.PATH: plaintext.document_file(plan)}
+        data_files = self.data_files()
         if self.progress is not None:
             pages += self.progress.pages(self)
-            data_files.update(self.progress.data_files())
         counts = Counter([path for path, _ in pages] + list(data_files))
         if twice := sorted(path for path, n in counts.items() if n > 1):
             raise PlanError([Problem(Location(f"docs/{path}"), "two pages would be written to the same file",
                                      "an id or slug names a page that already exists") for path in twice])
         return {**dict(pages), **data_files}
+
+
+    def matrix_page(self) -> tuple[str, str]:
+        return self.page("matrix.html.j2", "matrix.md", matrix=exports.matrix(self.plan))
+
+    def data_files(self) -> Outputs:
+        """The open data: the plan as JSON and CSV, its plain text, and the progress reports' files."""
+        files = {**exports.data_files(self.plan), plaintext.PATH: plaintext.document_file(self.plan)}
+        if self.progress is not None:
+            files.update(self.progress.data_files())
+        return files
 
 
 def render_site(plan: Plan, templates: Path, site_url: str = "",

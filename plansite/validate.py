@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -45,20 +45,30 @@ def schema_validator(name: str) -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def load_plan(data_dir: Path) -> Plan:
-    """Read every file of `data_dir`; return the plan or raise PlanError."""
+ReadFile = Callable[[Path, str, tuple[Path, ...], str], tuple[YamlDoc | None, list[Problem]]]
+
+
+def read_checked(path: Path, shown_as: str, inside: tuple[Path, ...], schema: str) -> tuple[YamlDoc | None,
+                                                                                              list[Problem]]:
+    """One data file read (`read_yaml`) and, when well-formed, its shape checked against `schema`."""
+    doc, found = read_yaml(path, shown_as, inside)
+    if doc is not None and len(found) == len(doc.text_problems):  # well-formed: check the shape too
+        found += list(check_shape(doc, schema))
+    return doc, found
+
+
+def load_plan(data_dir: Path, read_file: ReadFile = read_checked) -> Plan:
+    """Read every file of `data_dir`; return the plan or raise PlanError.
+
+    `read_file` reads one file (`make serve` passes one that remembers the files it read unchanged)."""
     problems: list[Problem] = []
     shown = data_dir.name
 
     inside = (data_dir, data_dir.absolute().parent)  # a link is followed only within the project
 
     def read(path: Path, schema: str) -> YamlDoc | None:
-        doc, found = read_yaml(path, f"{shown}/{path.relative_to(data_dir).as_posix()}", inside)
+        doc, found = read_file(path, f"{shown}/{path.relative_to(data_dir).as_posix()}", inside, schema)
         problems.extend(found)
-        if doc is not None and len(found) == len(doc.text_problems):  # well-formed: check the shape too
-            shape = list(check_shape(doc, schema))
-            problems.extend(shape)
-            found += shape
         return doc if not found else None
 
     for name in ("plan.yaml", "units.yaml"):

@@ -6,7 +6,8 @@ produced (a deleted measure or unit) is removed. Its header also records a
 fingerprint of the inputs and the size and time of every file written, so that
 `is_current` can tell, without rendering, that docs/ already holds exactly what
 those inputs make (the build runs the generator again right after `make build`
-did).
+did). Under `make serve` a few whole-site files may be left as they were (stale):
+the manifest lists them, and only `make serve` itself takes such a docs/ as current.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from .problems import PlanError, Problem
 from .render import GENERATED_MARK, Outputs
 
 MANIFEST = ".generated"
-_INPUTS, _FILES = "# inputs ", "# files "
+_INPUTS, _FILES, _STALE = "# inputs ", "# files ", "# stale "
+FileStats = dict[str, tuple[int, int]]  # path in docs/ -> size, modification time
 
 
 @dataclass
@@ -31,9 +33,14 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     current: bool = False  # nothing was rendered: docs/ already held what these inputs make
+    stale: list[str] = field(default_factory=list)  # left as they were, not what these inputs make (make serve)
+    stats: FileStats | None = field(default=None, repr=False)  # current: the generated files as checked
 
     def __str__(self) -> str:
         text = f"{len(self.written)} written, {len(self.removed)} removed, {self.unchanged} unchanged"
+        if self.stale:
+            text += f", {len(self.stale)} left for the full build ({', '.join(self.stale[:4])}" + (
+                ", …)" if len(self.stale) > 4 else ")")
         return text + (" (data, templates and generator unchanged since the last run)" if self.current else "")
 
 
@@ -50,30 +57,44 @@ def read_manifest(docs: Path) -> set[str]:
     return {line for line in _manifest_lines(docs) if line and not line.startswith("#")}
 
 
-def _files_state(docs: Path, rels: list[str]) -> str | None:
-    """A digest of each file's path, size and modification time; None if one is missing."""
-    digest = hashlib.sha256()
+def file_stats(docs: Path, rels: list[str]) -> FileStats | None:
+    """Each file's size and modification time; None if one is missing."""
+    stats = {}
+    folder = str(docs)
     for rel in rels:
         try:
-            stat = (docs / rel).stat()
+            stat = os.stat(os.path.join(folder, rel))  # not pathlib: 18,000 files at 100x, on every edit under serve
         except OSError:
             return None
-        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        stats[rel] = (stat.st_size, stat.st_mtime_ns)
+    return stats
+
+
+def _files_state(stats: FileStats | None) -> str | None:
+    """A digest of each file's path, size and modification time."""
+    if stats is None:
+        return None
+    digest = hashlib.sha256()
+    for rel, (size, mtime) in stats.items():
+        digest.update(f"{rel}\0{size}\0{mtime}\n".encode())
     return digest.hexdigest()
 
 
-def is_current(docs: Path, fingerprint: str) -> WriteReport | None:
+def is_current(docs: Path, fingerprint: str, stale_ok: bool = False) -> WriteReport | None:
     """A report of nothing written if docs/ was generated from inputs with this fingerprint and no
-    generated file has been touched since (edited, replaced or deleted); else None."""
+    generated file has been touched since (edited, replaced or deleted); else None. A docs/ with
+    files left stale (`make serve`) is current only if `stale_ok`."""
     lines = _manifest_lines(docs)
     inputs = next((line[len(_INPUTS):] for line in lines if line.startswith(_INPUTS)), None)
     files = next((line[len(_FILES):] for line in lines if line.startswith(_FILES)), None)
-    if inputs != fingerprint or files is None:
+    stale = [line[len(_STALE):] for line in lines if line.startswith(_STALE)]
+    if inputs != fingerprint or files is None or (stale and not stale_ok):
         return None
     rels = sorted(line for line in lines if line and not line.startswith("#"))
-    if _files_state(docs, rels) != files:
+    stats = file_stats(docs, rels)
+    if _files_state(stats) != files:
         return None
-    return WriteReport(unchanged=len(rels), current=True)
+    return WriteReport(unchanged=len(rels), current=True, stale=stale, stats=stats)
 
 
 def _is_ours(path: Path, previous: set[str], rel: str, content: bytes) -> bool:
@@ -104,28 +125,40 @@ def write_outputs(docs: Path, outputs: Outputs, fingerprint: str = "") -> WriteR
     ]
     if clashes:
         raise PlanError(clashes)
-    report = WriteReport()
-    for rel, content in sorted(encoded.items()):
-        target = docs / rel
-        if target.is_file() and target.read_bytes() == content:
-            report.unchanged += 1
-            continue
-        _atomic_write(target, content)
-        report.written.append(rel)
+    report = write_changed(docs, encoded)
     for rel in sorted(previous - set(encoded)):
         target = docs / rel
         if target.is_file():
             target.unlink()
             report.removed.append(rel)
             _remove_empty_parents(target.parent, docs)
-    rels = sorted(encoded)
+    write_manifest(docs, sorted(encoded), fingerprint)
+    return report
+
+
+def write_changed(docs: Path, outputs: dict[str, bytes]) -> WriteReport:
+    """Write each of `outputs` whose file in docs/ differs (the checks of `write_outputs` already made)."""
+    report = WriteReport()
+    for rel, content in sorted(outputs.items()):
+        target = docs / rel
+        if target.is_file() and target.read_bytes() == content:
+            report.unchanged += 1
+            continue
+        _atomic_write(target, content)
+        report.written.append(rel)
+    return report
+
+
+def write_manifest(docs: Path, rels: list[str], fingerprint: str = "", stale: list[str] | None = None,
+                   stats: FileStats | None = None) -> None:
+    """docs/.generated: the generated files `rels`, the inputs they were made from, and which of them
+    (`stale`) were left as they were. `stats`: the files' sizes and times if known (`file_stats`)."""
     manifest = "# Files written by scripts/generate_pages.py; the rest of docs/ is hand-written.\n"
-    if fingerprint and (files := _files_state(docs, rels)):
-        manifest += f"{_INPUTS}{fingerprint}\n{_FILES}{files}\n"
+    if fingerprint and (files := _files_state(stats if stats is not None else file_stats(docs, rels))):
+        manifest += f"{_INPUTS}{fingerprint}\n{_FILES}{files}\n" + "".join(f"{_STALE}{rel}\n" for rel in stale or ())
     manifest += "".join(f"{rel}\n" for rel in rels)
     if not (docs / MANIFEST).is_file() or (docs / MANIFEST).read_text(encoding="utf-8") != manifest:
         _atomic_write(docs / MANIFEST, manifest.encode("utf-8"))
-    return report
 
 
 def _atomic_write(target: Path, content: bytes) -> None:

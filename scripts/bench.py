@@ -353,7 +353,7 @@ def edit_to_preview(root: Path, start_timeout: float = 1800, edit_timeout: float
                 page = f"{base}measures/{measure}/"
                 seconds.append(_wait_for(lambda: marker in (_fetch(page) or ""), edit_timeout,  # noqa: B023
                                          f"edit of measure {measure} on {page}", server))
-                time.sleep(1 + 2 * seconds[-1])  # the build the generator's own writes set off, then quiet
+                time.sleep(1 + 2 * seconds[-1])  # the rest of the build (search index, tag listings), then quiet
             return round(sorted(seconds)[len(seconds) // 2], 3)
         except RuntimeError as err:
             log.seek(0)
