@@ -66,6 +66,10 @@ def _prepend(path: Path, line: str) -> None:
     path.write_text(line + path.read_text(encoding="utf-8"), encoding="utf-8")
 
 
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
 def _add_measure(part: dict[str, Any]) -> None:
     part["sections"][-1]["measures"].append({"id": 9, "number": 9, "text": "新增的措施。", "lead": ["区司法局"]})
 
@@ -92,6 +96,7 @@ EDITS: list[tuple[str, Edit, bool]] = [
         d, {"url": "/measures/2/", "withdrawn": {"reason": "合并", "text": "旧的条文。"}})), False),
     ("the plan's title", lambda d: edit_yaml(d / "plan.yaml", lambda p: p.update(title=p["title"] + "（修订）")),
      False),
+    ("a template", lambda d: _append(d.parent / "templates" / "part.md.j2", "\n本部分完。\n"), False),
     ("text again, after all that", lambda d: _measure(d, 1, lambda m: m.update(text=m["text"] + "再改。")), True),
 ]
 
