@@ -96,7 +96,7 @@ EDITS: list[tuple[str, Edit, bool]] = [
         d, {"url": "/measures/2/", "withdrawn": {"reason": "合并", "text": "旧的条文。"}})), False),
     ("the plan's title", lambda d: edit_yaml(d / "plan.yaml", lambda p: p.update(title=p["title"] + "（修订）")),
      False),
-    ("a template", lambda d: _append(d.parent / "templates" / "part.md.j2", "\n本部分完。\n"), False),
+    ("a template", lambda d: _append(d.parent / "templates" / "part.html.j2", "\n本部分完。\n"), False),
     ("text again, after all that", lambda d: _measure(d, 1, lambda m: m.update(text=m["text"] + "再改。")), True),
 ]
 

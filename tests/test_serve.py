@@ -138,8 +138,8 @@ EDITS: list[tuple[str, Any]] = [
         "measures"][0].update(topics=["教育"]))),
     ("topic", lambda data: edit_yaml(data / "topics.yaml", lambda t: t["topics"][0].update(description="宪法学习"))),
     ("part title", lambda data: edit_yaml(data / "parts" / "2.yaml", lambda p: p.update(title=p["title"] + "（新）"))),
-    ("a template", lambda data: (data.parent / "templates" / "part.md.j2").write_text(
-        (data.parent / "templates" / "part.md.j2").read_text(encoding="utf-8") + "\n本部分完。\n", encoding="utf-8")),
+    ("a template", lambda data: (data.parent / "templates" / "part.html.j2").write_text(
+        (data.parent / "templates" / "part.html.j2").read_text(encoding="utf-8") + "\n本部分完。\n", encoding="utf-8")),
     ("deleted measure", lambda data: (delete_measure(data, 2), add_change(
         data, {"url": "/measures/2/", "withdrawn": {"reason": "合并", "text": "旧的条文。"}}))),
 ]
