@@ -48,6 +48,21 @@ def url_of(obj: Any) -> str:
 
 
 def relative_url(target: str, here: str) -> str:
-    """The link from page `here` to page `target` (URLs relative to the site root, as served)."""
-    rel = posixpath.relpath(target or ".", here or ".")
-    return "./" if rel == "." else rel + "/"
+    """The link from page `here` to page `target` (URLs relative to the site root, as served).
+
+    What posixpath.relpath gives, without its trips to the file system (it makes both paths absolute
+    from the working directory): the generator asks this for every link of every page."""
+    to, at = _segments(target), _segments(here)
+    if to is None or at is None:  # "." or ".." in a path: as relpath resolves them
+        rel = posixpath.relpath(target or ".", here or ".")
+        return "./" if rel == "." else rel + "/"
+    common = 0
+    while common < min(len(to), len(at)) and to[common] == at[common]:
+        common += 1
+    parts = [".."] * (len(at) - common) + to[common:]
+    return "/".join(parts) + "/" if parts else "./"
+
+
+def _segments(url: str) -> list[str] | None:
+    parts = [part for part in url.split("/") if part]
+    return None if any(part in (".", "..") for part in parts) else parts

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plansite.exports import matrix, tasks_path
 from plansite.render import render_site, site_nav
@@ -246,3 +248,13 @@ def test_built_measure_page_shows_its_topic_tags() -> None:
     assert re.findall(r'<a href="([^"]+)" class="md-tag">([^<]+)</a>', html) == [
         ("../../topics/#tag:宪法", "宪法"), ("../../topics/#tag:普法", "普法"),
     ]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "measures", "7", "units", ".", ".."]), max_size=4),
+       st.lists(st.sampled_from(["a", "b", "measures", "8", "units", ".", ".."]), max_size=4),
+       st.booleans(), st.booleans())
+def test_relative_urls_are_what_relpath_gives(target: list[str], here: list[str], slash_t: bool, slash_h: bool) -> None:
+    """The quick relative URL is posixpath.relpath's, for any pair of site paths."""
+    t, h = "/".join(target) + ("/" if slash_t and target else ""), "/".join(here) + ("/" if slash_h and here else "")
+    rel = posixpath.relpath(t or ".", h or ".")
+    assert relative_url(t, h) == ("./" if rel == "." else rel + "/")
