@@ -14,12 +14,12 @@ and only by the generator; a missing, unreadable or stale file is simply not use
 
 from __future__ import annotations
 
-import os
+import contextlib
 import pickle
-import tempfile
 from pathlib import Path
 
 from .model import Plan
+from .write import atomic_write
 
 NAME = Path(".cache") / "plansite-plan.pickle"
 
@@ -29,15 +29,8 @@ def path_for(docs: Path) -> Path:
 
 
 def save(docs: Path, stamp: str, plan: Plan) -> None:
-    target = path_for(docs)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".plan.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((stamp, plan), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:  # a read-only checkout: the next run loads the data, as without a cache
-        Path(locals().get("tmp", target.parent / ".none")).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # a read-only checkout: the next run loads the data, as without a cache
+        atomic_write(path_for(docs), pickle.dumps((stamp, plan), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load(docs: Path, stamp: str) -> Plan | None:

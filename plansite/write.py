@@ -144,7 +144,7 @@ def write_changed(docs: Path, outputs: dict[str, bytes]) -> WriteReport:
         if target.is_file() and target.read_bytes() == content:
             report.unchanged += 1
             continue
-        _atomic_write(target, content)
+        atomic_write(target, content)
         report.written.append(rel)
     return report
 
@@ -158,10 +158,10 @@ def write_manifest(docs: Path, rels: list[str], fingerprint: str = "", stale: li
         manifest += f"{_INPUTS}{fingerprint}\n{_FILES}{files}\n" + "".join(f"{_STALE}{rel}\n" for rel in stale or ())
     manifest += "".join(f"{rel}\n" for rel in rels)
     if not (docs / MANIFEST).is_file() or (docs / MANIFEST).read_text(encoding="utf-8") != manifest:
-        _atomic_write(docs / MANIFEST, manifest.encode("utf-8"))
+        atomic_write(docs / MANIFEST, manifest.encode("utf-8"))
 
 
-def _atomic_write(target: Path, content: bytes) -> None:
+def atomic_write(target: Path, content: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
