@@ -190,7 +190,9 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 
 _html: dict[str, str] = {}  # the pages written as HTML (plansite/htmlpages.py), by src_uri, between two events
-_urls: dict[int, dict[str, Any]] = {}  # the build's files by URL, for checking the links of those pages
+# The build's files by URL, for checking the links of those pages: made once a build, for the Files
+# object held here (held, so that a later build's Files can never be taken for it).
+_urls: dict[str, Any] = {}
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -210,10 +212,9 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         return html
     page.toc = get_toc([heading.as_token() for heading in htmlpages.headings(body)])
     page.present_anchor_ids = htmlpages.anchor_ids(body)
-    by_url = _urls.get(id(files))
-    if by_url is None:
-        _urls.clear()
-        by_url = _urls[id(files)] = {file.url.removeprefix("./"): file for file in files}
+    if _urls.get("files") is not files:
+        _urls.update(files=files, by_url={file.url.removeprefix("./"): file for file in files})
+    by_url = _urls["by_url"]
     page.links_to_anchors = {}
     for link in htmlpages.links(body, page.file.url.removeprefix("./")):
         target = by_url.get(link.target)
